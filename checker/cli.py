@@ -1,0 +1,127 @@
+"""The `raci` command: parse options, call the library, print, exit.
+
+Exit status for every command: 0 = nothing at or above the fail level;
+1 = findings at or above it; 2 = could not run (bad usage, missing path,
+unreadable or invalid configuration). Bad input never yields a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from . import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = ("text", "json")
+LEVELS = ("error", "warning", "info")
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"raci: error: {message}", err=True)
+    sys.exit(2)
+
+
+def _guarded(command: F) -> F:
+    """Turn the library's user-facing errors, and any unforeseen one, into exit 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .config import ConfigError
+        from .discover import PathError
+        from .engine import NoPolicyFiles
+
+        try:
+            return command(*args, **kwargs)
+        except (ConfigError, PathError, NoPolicyFiles) as exc:
+            _fail(str(exc))
+        except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug: still one line, with the trace on request
+            if os.environ.get("RACI_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set RACI_DEBUG=1 for the traceback)")
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="raci", message="%(prog)s %(version)s")
+def main() -> None:
+    """raci-checker: who owns what, and who pays for it, checked as code.
+
+    Keeps RACI assignments and funding splits as YAML in git and flags double
+    ownership, orphaned duties and broken references before a change merges.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(LEVELS), default=None, help="Lowest severity that fails the run.  [default: error, or fail_on in .raci.yaml]")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), default=None, help="Use this configuration instead of looking up .raci.yaml.")
+@_guarded
+def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None) -> None:
+    """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""
+    from .config import load_config
+    from .engine import check as run_check
+    from .finding import Severity
+    from .reporters import render
+
+    config = load_config(config_file)
+    report = run_check(paths, config=config)
+    click.echo(render(fmt, report, color=_use_color()), nl=False)
+    level = Severity(fail_on) if fail_on else config.fail_on
+    sys.exit(1 if report.failed(level) else 0)
+
+
+@main.command("rules")
+@_guarded
+def list_rules() -> None:
+    """List the built-in rules with their default severity."""
+    from tabulate import tabulate
+
+    from .registry import RULES, summary
+
+    rows = [(name, rule.SEVERITY.value, summary(rule)) for name, rule in RULES.items()]
+    click.echo(tabulate(rows, headers=("rule", "severity", "fires when"), tablefmt="simple"))
+
+
+@main.command()
+@click.argument("rule")
+@_guarded
+def explain(rule: str) -> None:
+    """Print the documentation of RULE, with a failing and a passing example."""
+    from .hints import did_you_mean
+    from .registry import RULES, documentation
+
+    found = RULES.get(rule)
+    if found is None:
+        _fail(f"unknown rule {rule!r}{did_you_mean(rule, RULES)}; `raci rules` lists them")
+    click.echo(f"{rule} (default severity: {found.SEVERITY.value})\n")
+    click.echo(documentation(found))
+
+
+@main.command()
+@click.argument("kind")
+@_guarded
+def schema(kind: str) -> None:
+    """Print the JSON Schema of KIND (parties, duties, assignments, budgets, rules, waivers, config)."""
+    from .hints import did_you_mean
+    from .validate import SCHEMA_NAMES, schema_text
+
+    name = kind.lower()
+    if name not in SCHEMA_NAMES:
+        _fail(f"unknown kind {kind!r}{did_you_mean(name, SCHEMA_NAMES)}; one of {', '.join(SCHEMA_NAMES)}")
+    click.echo(schema_text(name), nl=False)

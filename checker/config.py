@@ -1,0 +1,119 @@
+"""The `.raci.yaml` configuration: which folders, which rules, which severities.
+
+Looked up from the current directory upwards to the repository root;
+`--config FILE` overrides the lookup. The file is read with the policy loader
+(the same YAML rules, bounds and duplicate-key check) and validated against the
+packaged `config` schema. Any problem is a `ConfigError`, which the command line
+turns into one line and exit status 2: a run with a configuration nobody meant
+must not pass quietly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .finding import Severity
+from .loader import MIB, Limits, load_bytes
+
+CONFIG_NAME = ".raci.yaml"
+DEFAULT_POLICIES = ("policies",)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings for one run, with paths made absolute."""
+
+    policies: tuple[Path, ...]
+    file: Path | None = None
+    severities: Mapping[str, Severity] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    waiver_max_days: int = 366
+    limits: Limits = Limits()
+
+    def severity(self, rule: str, default: Severity) -> Severity:
+        return self.severities.get(rule, default)
+
+
+def repository_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `.git` (a folder, or a file for worktrees)."""
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def find_config(cwd: Path) -> Path | None:
+    """`.raci.yaml` in `cwd` or above it, stopping at the repository root."""
+    top = repository_root(cwd)
+    for folder in (cwd, *cwd.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+        if folder == top:
+            break
+    return None
+
+
+def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
+    """The configuration for a run from `cwd`: from `path`, or found by lookup, or defaults."""
+    cwd = (cwd or Path.cwd()).resolve()
+    if path is None:
+        path = find_config(cwd)
+    if path is None:
+        return Config(policies=tuple(cwd / p for p in DEFAULT_POLICIES))
+    path = (cwd / path).resolve() if not path.is_absolute() else path
+    data = _read_mapping(path)
+    base = path.parent
+    limits = data.get("limits", {})
+    return Config(
+        policies=tuple((base / p).resolve() for p in data.get("policies", DEFAULT_POLICIES)),
+        file=path,
+        severities={name: Severity(level) for name, level in data.get("rules", {}).items()},
+        fail_on=Severity(data.get("fail_on", "error")),
+        waiver_max_days=data.get("waivers", {}).get("max_days", 366),
+        limits=Limits(
+            max_file_bytes=int(limits.get("max_file_mb", 32) * MIB),
+            max_depth=limits.get("max_depth", 64),
+        ),
+    )
+
+
+def _read_mapping(path: Path) -> dict[str, Any]:
+    from .validate import check_value
+
+    shown = _shown(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{shown}: cannot read the configuration: {exc.strerror or exc}") from None
+    loaded = load_bytes(data, shown, Limits(max_file_bytes=MIB))
+    if loaded.findings:
+        first = loaded.findings[0]
+        raise ConfigError(f"{first.location}: {first.message}")
+    if not loaded.documents or loaded.documents[0].value is None:
+        return {}
+    if len(loaded.documents) > 1:
+        raise ConfigError(f"{shown}: the configuration must be a single YAML document")
+    document = loaded.documents[0]
+    problems = check_value(document, "config")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        first = problems[0]
+        raise ConfigError(f"{first.location}: invalid configuration: {first.message}{more}")
+    value: dict[str, Any] = document.value
+    return value
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)

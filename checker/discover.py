@@ -1,0 +1,167 @@
+"""Finding and reading policy files safely.
+
+A pull request controls what is in the policy folders, so discovery never
+follows a link out of the repository (the target's content could be printed
+in a message), never opens anything but a regular file (a FIFO named
+`x.yaml` would block the run forever), survives folder link loops, and turns
+every such case into a `yaml-syntax` finding on that file while the rest of
+the set is still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import repository_root
+from .finding import Finding, Location
+from .loader import Limits, LoadedFile, load_bytes, too_large
+from .rules import yaml_syntax
+
+SUFFIXES = (".yaml", ".yml")
+
+
+class PathError(Exception):
+    """A path given on the command line does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A policy file: where to read it and how to name it in output."""
+
+    path: Path  # absolute, as found (may be a link inside the repository)
+    name: str  # relative to the root, with / separators
+
+
+def display_name(path: Path, root: Path) -> str:
+    """`path` relative to `root` with `/` separators, or as given when outside it."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return Path(os.path.relpath(path, root)).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.as_posix()
+
+
+def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Finding]]:
+    """Policy files under `paths` (files or folders), sorted by name, and refusals.
+
+    Names are relative to `root`. Links may not leave the repository that holds
+    each path (or, outside any repository, the folder given).
+    """
+    sources: dict[str, Source] = {}
+    refused: list[Finding] = []
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if not os.path.lexists(path):
+            raise PathError(f"{given}: no such file or folder")
+        top = path if path.is_dir() else path.parent
+        real_root = Path(os.path.realpath(repository_root(top) or top))
+        if path.is_dir():
+            files = _walk(path, real_root)
+        else:
+            files = [path]
+        for file in files:
+            name = display_name(file, root)
+            if name in sources:
+                continue
+            problem = _refusal(file, real_root)
+            if problem is not None:
+                refused.append(yaml_syntax.finding(Location(name), problem))
+                sources.pop(name, None)
+                continue
+            sources[name] = Source(file, name)
+    refused.sort(key=Finding.sort_key)
+    return [sources[name] for name in sorted(sources)], _unique(refused)
+
+
+def _unique(findings: list[Finding]) -> list[Finding]:
+    seen: set[str] = set()
+    out = []
+    for finding in findings:
+        if finding.subject not in seen:
+            seen.add(finding.subject)
+            out.append(finding)
+    return out
+
+
+def _walk(top: Path, real_root: Path) -> list[Path]:
+    """YAML files under `top`; hidden folders skipped; linked folders followed once, inside the root."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    pending = [top]
+    while pending:
+        folder = pending.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue  # a link loop, or the same folder reached twice
+        seen.add(real)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()  # follows links; a loop shows up as `seen`
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if _inside(Path(os.path.realpath(entry.path)), real_root):
+                    pending.append(Path(entry.path))
+            elif entry.name.endswith(SUFFIXES):
+                found.append(Path(entry.path))
+    return found
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _refusal(path: Path, real_root: Path) -> str | None:
+    """Why `path` must not be read, or None."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not _inside(target, real_root):
+            return "a symbolic link to a file outside the repository; not read"
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror or exc}"
+    if not stat.S_ISREG(info.st_mode):
+        return "not a regular file (a FIFO, device or socket); not read"
+    return None
+
+
+def read_source(source: Source, limits: Limits) -> LoadedFile:
+    """Load one policy file; any problem becomes a finding, never an exception."""
+    try:
+        # O_NONBLOCK: if the file was swapped for a FIFO after discovery, opening it must not hang.
+        fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return _unreadable(source, exc)
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return _refused(source, "not a regular file (a FIFO, device or socket); not read")
+            if info.st_size > limits.max_file_bytes:
+                return _refused(source, too_large(info.st_size, limits))
+            # One byte more than the limit tells "too large" without reading a huge file.
+            data = handle.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        return _unreadable(source, exc)
+    return load_bytes(data, source.name, limits)
+
+
+def _unreadable(source: Source, exc: OSError) -> LoadedFile:
+    return _refused(source, f"cannot read the file: {exc.strerror or exc}")
+
+
+def _refused(source: Source, message: str) -> LoadedFile:
+    return LoadedFile(source.name, [], [yaml_syntax.finding(Location(source.name), message)])

@@ -1,0 +1,351 @@
+"""The merged policy model: parties, duties, RACI claims, budgets, rules, waivers.
+
+Each entity is frozen and keeps the location it was defined at; each RACI
+claim keeps its own file, line and column, so the merged view of a duty is the
+union of its inline `raci:` and of every Assignments entry for it, and moving a
+claim between files changes nothing but its location.
+
+The model is built one document at a time from validated YAML and keeps only
+what the rules need, so the YAML trees can be dropped file by file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from .finding import Location
+from .loader import Document
+
+LETTERS = ("accountable", "responsible", "consulted", "informed")
+# kind -> the top-level lists its documents hold
+KINDS: dict[str, tuple[str, ...]] = {
+    "Parties": ("parties",),
+    "Duties": ("duties",),
+    "Assignments": ("assignments",),
+    "Budgets": ("pools", "budgets"),
+    "Rules": ("rules",),
+    "Waivers": ("waivers",),
+}
+
+
+class Ref(NamedTuple):
+    """A reference to an id, at the place it is written."""
+
+    id: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    id: str
+    name: str
+    type: str
+    active: bool
+    location: Location
+    reports_to: Ref | None = None
+    github: str | None = None
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    id: str
+    title: str
+    location: Location
+    domain: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+class Claim(NamedTuple):
+    """One party named in one RACI letter of one duty, at one place.
+
+    A named tuple: there is one per name in every RACI letter, the most
+    numerous record in the model, and tuples are the cheapest to create.
+    """
+
+    duty: str
+    letter: str
+    party: str
+    location: Location
+    inline: bool  # in the duty's own `raci:` rather than an Assignments file
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    id: str
+    amount: Decimal
+    currency: str
+    period: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    party: Ref
+    percent: Decimal | None
+    amount: Decimal | None
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    id: str
+    amount: Decimal
+    currency: str
+    period: str
+    location: Location
+    pool: Ref | None = None
+    funds: tuple[Ref, ...] = ()
+    splits: tuple[Split, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CustomRule:
+    """A rule declared in a Rules file; its fields are kept as written."""
+
+    id: str
+    type: str
+    description: str
+    severity: str
+    location: Location
+    spec: dict[str, Any] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    rule: str
+    subject: str
+    reason: str
+    expires: str
+    location: Location
+    approved_by: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """Where an id is defined; a second definition is kept for `duplicate-id`."""
+
+    entity: str  # party | duty | budget | pool | rule
+    id: str
+    location: Location
+
+
+@dataclass(slots=True)
+class PolicySet:
+    """The whole policy set, merged across files."""
+
+    parties: dict[str, Party] = field(default_factory=dict)
+    duties: dict[str, Duty] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    pools: dict[str, Pool] = field(default_factory=dict)
+    budgets: dict[str, Budget] = field(default_factory=dict)
+    rules: dict[str, CustomRule] = field(default_factory=dict)
+    waivers: list[Waiver] = field(default_factory=list)
+    # every definition after the first of an (entity, id), in reading order
+    redefinitions: list[Definition] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    # the duty named by each Assignments entry, where it is named
+    assignments: list[Ref] = field(default_factory=list)
+    _by_duty: dict[str, list[Claim]] | None = field(default=None, repr=False)
+
+    def inactive_parties(self) -> frozenset[str]:
+        """Ids of parties defined with `active: false`. An unknown party is not
+        inactive: `unknown-party` reports it, and other rules should not pile on."""
+        return frozenset(p.id for p in self.parties.values() if not p.active)
+
+    def claims_by_duty(self) -> dict[str, list[Claim]]:
+        """Claims grouped by duty, in reading order; computed once, shared by the rules
+        (which must not change it)."""
+        if self._by_duty is None:
+            by_duty: dict[str, list[Claim]] = defaultdict(list)
+            for claim in self.claims:
+                by_duty[claim.duty].append(claim)
+            self._by_duty = by_duty
+        return self._by_duty
+
+    def definition_location(self, entity: str, id_: str) -> Location | None:
+        table: dict[str, Any] = {
+            "party": self.parties,
+            "duty": self.duties,
+            "pool": self.pools,
+            "budget": self.budgets,
+            "rule": self.rules,
+        }[entity]
+        found = table.get(id_)
+        return found.location if found is not None else None
+
+    def counts(self) -> dict[str, int]:
+        """How many entities of each kind were checked, for report footers."""
+        return {
+            "parties": len(self.parties),
+            "duties": len(self.duties),
+            "assignments": len(self.assignments),
+            "budgets": len(self.budgets),
+            "pools": len(self.pools),
+            "rules": len(self.rules),
+            "waivers": len(self.waivers),
+        }
+
+    def add(self, doc: Document, kind: str, dropped: set[tuple[str, int]]) -> None:
+        """Merge one schema-checked document; items in `dropped` are left out."""
+        value = doc.value
+        for list_key in KINDS[kind]:
+            items = value.get(list_key) or []
+            for index, item in enumerate(items):
+                if (list_key, index) not in dropped:
+                    _ADDERS[list_key](self, doc, item)
+
+    def _define(self, entity: str, table: dict[str, Any], entry: Any) -> None:
+        if entry.id in table:
+            self.redefinitions.append(Definition(entity, entry.id, entry.location))
+        else:
+            table[entry.id] = entry
+
+
+def _ref(doc: Document, container: Any, key: str | int) -> Ref:
+    return Ref(container[key], doc.value_location(container, key))
+
+
+def _decimal(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(value)
+
+
+def _add_party(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    party = Party(
+        id=item["id"],
+        name=item["name"],
+        type=item["type"],
+        active=item.get("active", True),
+        location=doc.value_location(item, "id"),
+        reports_to=_ref(doc, item, "reports_to") if "reports_to" in item else None,
+        github=item.get("github"),
+        emails=tuple(item.get("emails", ())),
+    )
+    model._define("party", model.parties, party)
+
+
+def _add_duty(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    duty = Duty(
+        id=item["id"],
+        title=item["title"],
+        location=doc.value_location(item, "id"),
+        domain=item.get("domain"),
+        tags=tuple(item.get("tags", ())),
+    )
+    model._define("duty", model.duties, duty)
+    raci = item.get("raci")
+    if raci:
+        _add_claims(model, doc, duty.id, raci, inline=True)
+
+
+def _add_assignment(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    model.assignments.append(_ref(doc, item, "duty"))
+    _add_claims(model, doc, item["duty"], item, inline=False)
+
+
+def _add_claims(model: PolicySet, doc: Document, duty: str, letters: dict[str, Any], *, inline: bool) -> None:
+    # The hottest part of building the model (one claim per name in every
+    # letter), so positions are read directly rather than through Document.
+    claims = model.claims
+    file = doc.file
+    positions = doc.positions
+    letter_marks = positions[id(letters)]
+    for letter in LETTERS:
+        named = letters.get(letter)
+        if named is None:
+            continue
+        if named.__class__ is str:
+            mark = letter_marks[letter][1]
+            claims.append(Claim(duty, letter, named, Location(file, mark.line + 1, mark.column + 1), inline))
+        else:
+            for party, mark in zip(named, positions[id(named)]):
+                claims.append(Claim(duty, letter, party, Location(file, mark.line + 1, mark.column + 1), inline))
+
+
+def _add_pool(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    pool = Pool(
+        id=item["id"],
+        amount=_decimal(item["amount"]),
+        currency=item["currency"],
+        period=item["period"],
+        location=doc.value_location(item, "id"),
+    )
+    model._define("pool", model.pools, pool)
+
+
+def _add_budget(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    funds = item.get("funds", [])
+    splits = tuple(
+        Split(
+            party=_ref(doc, split, "party"),
+            percent=_decimal(split["percent"]) if "percent" in split else None,
+            amount=_decimal(split["amount"]) if "amount" in split else None,
+            location=doc.value_location(item["splits"], index),
+        )
+        for index, split in enumerate(item["splits"])
+    )
+    budget = Budget(
+        id=item["id"],
+        amount=_decimal(item["amount"]),
+        currency=item["currency"],
+        period=item["period"],
+        location=doc.value_location(item, "id"),
+        pool=_ref(doc, item, "pool") if "pool" in item else None,
+        funds=tuple(_ref(doc, funds, index) for index in range(len(funds))),
+        splits=splits,
+    )
+    model._define("budget", model.budgets, budget)
+
+
+def _add_rule(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    rule = CustomRule(
+        id=item["id"],
+        type=item["type"],
+        description=item["description"],
+        severity=item.get("severity", "error"),
+        location=doc.value_location(item, "id"),
+        spec=item,
+    )
+    model._define("rule", model.rules, rule)
+
+
+def _add_waiver(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    approvers = item["approved_by"]
+    model.waivers.append(
+        Waiver(
+            rule=item["rule"],
+            subject=item["subject"],
+            reason=item["reason"],
+            expires=item["expires"],
+            location=doc.value_location(item, "rule"),
+            approved_by=tuple(_ref(doc, approvers, index) for index in range(len(approvers))),
+        )
+    )
+
+
+_ADDERS = {
+    "parties": _add_party,
+    "duties": _add_duty,
+    "assignments": _add_assignment,
+    "pools": _add_pool,
+    "budgets": _add_budget,
+    "rules": _add_rule,
+    "waivers": _add_waiver,
+}
+
+
+def iter_party_refs(model: PolicySet) -> Iterator[tuple[str, Ref]]:
+    """Every reference to a party outside RACI claims, with the subject it belongs to."""
+    for party in model.parties.values():
+        if party.reports_to is not None:
+            yield party.id, party.reports_to
+    for budget in model.budgets.values():
+        for split in budget.splits:
+            yield budget.id, split.party
+    for waiver in model.waivers:
+        for approver in waiver.approved_by:
+            yield waiver.subject, approver

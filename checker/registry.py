@@ -1,0 +1,66 @@
+"""Every built-in rule by its name.
+
+A module is a rule when it is listed here; `tests/test_registry.py` walks
+`checker/rules/` so that a rule cannot be written and forgotten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from .finding import Finding, Severity
+from .model import PolicySet
+from .rules import (
+    double_ownership,
+    duplicate_id,
+    duplicate_key,
+    idle_party,
+    inactive_party,
+    no_responsible,
+    orphaned_duty,
+    redundant_role,
+    reports_to_cycle,
+    schema,
+    unknown_duty,
+    unknown_party,
+    yaml_syntax,
+)
+
+
+class Rule(Protocol):
+    """What a rule module provides (mypy checks each module against it)."""
+
+    ID: str
+    SEVERITY: Severity
+
+    def check(self, model: PolicySet) -> Iterator[Finding]: ...
+
+
+_MODULES: tuple[Rule, ...] = (
+    yaml_syntax,
+    duplicate_key,
+    schema,
+    duplicate_id,
+    unknown_party,
+    unknown_duty,
+    double_ownership,
+    orphaned_duty,
+    no_responsible,
+    inactive_party,
+    redundant_role,
+    idle_party,
+    reports_to_cycle,
+)
+RULES: dict[str, Rule] = {module.ID: module for module in _MODULES}
+
+
+def documentation(rule: Rule) -> str:
+    """A rule's docstring: its summary line, then the full text with examples."""
+    import inspect
+
+    return inspect.getdoc(rule) or ""
+
+
+def summary(rule: Rule) -> str:
+    return documentation(rule).split("\n", 1)[0]

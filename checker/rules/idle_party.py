@@ -1,0 +1,43 @@
+"""An active party holds no letter on any duty.
+
+A role or team that is defined but neither accountable, responsible,
+consulted nor informed anywhere is either missing from the RACI (a gap) or no
+longer exists (mark it `active: false`, or remove it). Informational by
+default. The finding is placed at the party's id. The subject is the party.
+
+Failing example::
+
+    parties:
+      - {id: data-protection-officer, name: Data Protection Officer, type: role}
+    # ... and no duty names data-protection-officer
+
+Passing example::
+
+    duties:
+      - id: priv.dpia
+        title: Review data protection impact assessments
+        raci: {accountable: data-protection-officer, responsible: [privacy-office]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..finding import Finding, Severity
+from ..model import PolicySet
+
+ID = "idle-party"
+SEVERITY = Severity.INFO
+
+
+def check(model: PolicySet) -> Iterator[Finding]:
+    holding = {claim.party for claim in model.claims}
+    for party in model.parties.values():
+        if party.active and party.id not in holding:
+            yield Finding(
+                ID,
+                SEVERITY,
+                party.id,
+                f"party {party.id!r} holds no RACI letter on any duty; assign it or mark it active: false",
+                party.location,
+            )

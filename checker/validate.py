@@ -1,0 +1,273 @@
+"""JSON Schema validation of policy documents, errors turned into `schema` findings.
+
+The schemas are the packaged copies under `checker/schemas/`. Validation uses
+jsonschema-rs (about 100x faster than python-jsonschema on the same records);
+every error is placed at the offending node, with a message a person can act on
+("duties[3].raci.accountable: 'ciso ' does not match the id pattern").
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from .finding import Finding
+from .hints import did_you_mean
+from .loader import Document, key_path, quote
+from .model import KINDS
+from .rules import schema as schema_rule
+
+API_VERSION = "raci/v1"
+SCHEMA_NAMES = tuple(kind.lower() for kind in KINDS) + ("config",)
+ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
+
+_TYPE_NAMES = {
+    "string": "a string",
+    "boolean": "a boolean (true or false)",
+    "number": "a number",
+    "integer": "a whole number",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "empty",
+}
+
+
+def schema_text(name: str) -> str:
+    """The JSON text of a packaged schema (`duties`, ..., `config`)."""
+    if name not in SCHEMA_NAMES:
+        raise KeyError(name)
+    return resources.files("checker").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+
+
+@functools.cache
+def schema(name: str) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(schema_text(name))
+    return result
+
+
+@functools.cache
+def _validator(name: str) -> Any:
+    import jsonschema_rs  # imported on first use: `raci --version` and friends need not pay
+
+    return jsonschema_rs.Draft202012Validator(schema(name))
+
+
+@dataclass(slots=True)
+class Checked:
+    """The outcome of validating one document."""
+
+    kind: str | None  # None: the document contributes nothing
+    dropped: set[tuple[str, int]] = field(default_factory=set)  # (list key, index) left out
+    findings: list[Finding] = field(default_factory=list)
+
+
+def check_document(doc: Document) -> Checked:
+    """Validate one document against its kind's schema."""
+    kind, problem = _document_kind(doc)
+    if kind is None:
+        return Checked(None, findings=[problem] if problem else [])
+    validator = _validator(kind.lower())
+    if validator.is_valid(doc.value):
+        return Checked(kind)
+    result = Checked(kind)
+    lists = KINDS[kind]
+    for error in validator.iter_errors(doc.value):
+        path = list(error.instance_path)
+        result.findings.extend(_findings(doc, kind.lower(), path, error))
+        if len(path) >= 2 and path[0] in lists and isinstance(path[1], int):
+            result.dropped.add((path[0], path[1]))
+        else:
+            result.kind = None
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def check_value(doc: Document, name: str) -> list[Finding]:
+    """Findings for a whole document checked against a packaged schema (the config file)."""
+    validator = _validator(name)
+    if validator.is_valid(doc.value):
+        return []
+    found: list[Finding] = []
+    for error in validator.iter_errors(doc.value):
+        found.extend(_findings(doc, name, list(error.instance_path), error))
+    return sorted(found, key=Finding.sort_key)
+
+
+def _document_kind(doc: Document) -> tuple[str | None, Finding | None]:
+    value = doc.value
+    if value is None:
+        return None, schema_rule.finding(doc.location, "empty document: expected apiVersion and kind", detail="")
+    if not isinstance(value, dict):
+        return None, schema_rule.finding(
+            doc.location, "a policy document must be a mapping with apiVersion and kind", detail=""
+        )
+    version = value.get("apiVersion")
+    if version != API_VERSION:
+        where = doc.value_location(value, "apiVersion") if "apiVersion" in value else doc.location
+        said = "missing apiVersion" if version is None else f"apiVersion {_render(version)} is not supported"
+        return None, schema_rule.finding(where, f"{said}: expected apiVersion: {API_VERSION}", detail="apiVersion")
+    kind = value.get("kind")
+    if kind not in KINDS:
+        where = doc.value_location(value, "kind") if "kind" in value else doc.location
+        said = "missing kind" if kind is None else f"unknown kind {_render(kind)}"
+        hint = did_you_mean(str(kind), KINDS) if isinstance(kind, str) else ""
+        return None, schema_rule.finding(
+            where, f"{said}: expected one of {', '.join(KINDS)}{hint}", detail="kind"
+        )
+    return kind, None
+
+
+def _findings(doc: Document, schema_name: str, path: list[str | int], error: Any) -> list[Finding]:
+    out = []
+    for extra_key, at_key, message in _describe(doc.value, schema_name, path, error):
+        full = path + [extra_key] if extra_key is not None else path
+        location = doc.locate(full, key=at_key)
+        out.append(schema_rule.finding(location, message, detail=key_path(full)))
+    return out
+
+
+def _describe(
+    root: Any, schema_name: str, path: list[str | int], error: Any
+) -> list[tuple[str | None, bool, str]]:
+    """(extra path step, point at the key?, message) for one validation error."""
+    prefix = key_path(path) + ": " if path else ""
+    instance = _at(root, path)
+    keyword = error.kind.name
+    if keyword == "required":
+        return [(None, False, f"{prefix}missing required key {quote(str(error.kind.property))}")]
+    if keyword == "additionalProperties":
+        allowed = _allowed_keys(schema_name, error)
+        return [
+            (key, True, f"{prefix}unknown key {quote(key)}{did_you_mean(key, allowed)}")
+            for key in error.kind.unexpected
+        ]
+    if isinstance(instance, Decimal) and not instance.is_finite():
+        return [(None, False, f"{prefix}{_render(instance)} is not a finite number")]
+    if keyword == "pattern":
+        if error.kind.pattern == ID_PATTERN:
+            what = "the id pattern (lowercase letters, digits, '.', '_', '-'; starting with a letter or digit)"
+        else:
+            what = f"the pattern {error.kind.pattern}"
+        return [(None, False, f"{prefix}{_render(instance)} does not match {what}")]
+    if keyword == "type":
+        wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in error.kind.types)
+        return [(None, False, f"{prefix}{_render(instance)} is {_kind_of(instance)}, expected {wanted}")]
+    if keyword == "enum":
+        options = [str(o) for o in error.kind.options]
+        hint = did_you_mean(instance, options) if isinstance(instance, str) else ""
+        return [(None, False, f"{prefix}{_render(instance)} is not one of {', '.join(options)}{hint}")]
+    if keyword == "const":
+        return [(None, False, f"{prefix}expected {_render(error.kind.expected_value)}, not {_render(instance)}")]
+    if keyword in ("oneOf", "anyOf"):
+        alternatives = _required_alternatives(schema_name, error)
+        if alternatives:
+            names = " or ".join(quote(a) for a in alternatives)
+            return [(None, False, f"{prefix}needs exactly one of {names}")]
+    limits = {
+        "minimum": "below the minimum of",
+        "maximum": "above the maximum of",
+        "exclusiveMinimum": "not above",
+        "exclusiveMaximum": "not below",
+    }
+    if keyword in limits:
+        return [(None, False, f"{prefix}{_render(instance)} is {limits[keyword]} {_number(error.kind.limit)}")]
+    counts = {
+        "minItems": "needs at least {} item(s)",
+        "maxItems": "takes at most {} item(s)",
+        "minLength": "needs at least {} character(s)",
+        "maxLength": "takes at most {} character(s)",
+        "minProperties": "needs at least {} key(s)",
+    }
+    if keyword in counts:
+        return [(None, False, f"{prefix}{counts[keyword].format(error.kind.limit)}")]
+    if keyword == "uniqueItems":
+        return [(None, False, f"{prefix}lists an item more than once")]
+    return [(None, False, f"{prefix}{error.message}")]
+
+
+def _at(root: Any, path: Sequence[str | int]) -> Any:
+    node = root
+    for step in path:
+        node = node[step]
+    return node
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, Decimal):
+        if value.is_nan():
+            return ".nan"
+        if value.is_infinite():
+            return "-.inf" if value < 0 else ".inf"
+        return str(value)
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}".replace(",", "")
+    return str(value)
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, Decimal)):
+        return "a number"
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def _subschema(schema_name: str, error: Any) -> Any:
+    """The schema object that holds the failing keyword, from its JSON pointer."""
+    location = str(getattr(error, "absolute_keyword_location", "") or "")
+    if "#" in location:
+        tokens = [t.replace("~1", "/").replace("~0", "~") for t in location.split("#", 1)[1].split("/") if t]
+    else:
+        tokens = [str(t) for t in error.schema_path]
+        if "$ref" in tokens:
+            return None
+    node: Any = schema(schema_name)
+    try:
+        for token in tokens[:-1]:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+    return node
+
+
+def _allowed_keys(schema_name: str, error: Any) -> list[str]:
+    node = _subschema(schema_name, error)
+    if isinstance(node, dict) and isinstance(node.get("properties"), dict):
+        return list(node["properties"])
+    return []
+
+
+def _required_alternatives(schema_name: str, error: Any) -> list[str]:
+    """For a oneOf/anyOf whose branches only require a key: the keys to choose from."""
+    node = _subschema(schema_name, error)
+    branches = node.get(error.kind.name) if isinstance(node, dict) else None
+    names: list[str] = []
+    for branch in branches or []:
+        required = branch.get("required") if isinstance(branch, dict) else None
+        if not required or set(branch) != {"required"}:
+            return []
+        names.extend(str(r) for r in required)
+    return names
