@@ -69,8 +69,19 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(LEVELS), default=None, help="Lowest severity that fails the run.  [default: error, or fail_on in .raci.yaml]")
-@click.option("--config", "config_file", type=click.Path(path_type=Path), default=None, help="Use this configuration instead of looking up .raci.yaml.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(LEVELS),
+    default=None,
+    help="Lowest severity that fails the run.  [default: fail_on in .raci.yaml, else error]",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Use this configuration file instead of looking up .raci.yaml.",
+)
 @_guarded
 def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None) -> None:
     """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""

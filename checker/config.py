@@ -36,7 +36,7 @@ class Config:
     severities: Mapping[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     waiver_max_days: int = 366
-    limits: Limits = Limits()
+    limits: Limits = field(default_factory=Limits)
 
     def severity(self, rule: str, default: Severity) -> Severity:
         return self.severities.get(rule, default)

@@ -61,10 +61,7 @@ def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Find
             raise PathError(f"{given}: no such file or folder")
         top = path if path.is_dir() else path.parent
         real_root = Path(os.path.realpath(repository_root(top) or top))
-        if path.is_dir():
-            files = _walk(path, real_root)
-        else:
-            files = [path]
+        files = _walk(path, real_root) if path.is_dir() else [path]
         for file in files:
             name = display_name(file, root)
             if name in sources:

@@ -6,7 +6,8 @@ known ones. Instead the known ids are indexed once by their one-character
 deletions (the symmetric-delete method): a lookup generates the word's own
 deletions and probes the index, O(len(word)) probes, finding every id within
 one insertion, deletion, substitution or adjacent swap; case, separator and
-whitespace slips are caught by a normalised lookup first.
+whitespace slips are caught by a normalised lookup first. Short lists (rule
+names, kinds, schema keys) are also scanned for a unique prefix.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Iterable
 
 # Words longer than this are not typos of an id; skipping them bounds the work.
 _MAX_WORD = 80
+# Lists up to this long (rule names, kinds, keys) may also be scanned for a prefix.
+_MAX_SCAN = 200
 
 
 class Suggester:
@@ -59,6 +62,11 @@ class Suggester:
         for variant in _deletions(word) | {word}:
             candidates.update(deletes.get(variant, ()))
         candidates.discard(word)
+        if not candidates and len(self._known) <= _MAX_SCAN and len(word) >= 3:
+            # A shortened name (`orphan` for `orphaned-duty`): fine to scan a short list.
+            candidates = {k for k in self._known if k.startswith(word)}
+            if len(candidates) > 1:
+                return None
         if not candidates:
             return None
         return max(sorted(candidates), key=lambda c: difflib.SequenceMatcher(None, word, c).ratio())

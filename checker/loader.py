@@ -26,7 +26,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any
 
 import yaml
 from yaml import events as ev
@@ -34,17 +34,16 @@ from yaml import events as ev
 from .finding import Finding, Location
 from .rules import duplicate_key, yaml_syntax
 
-try:  # The C parser is what makes a pre-commit hook affordable; fall back for odd builds.
-    from yaml._yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    _Parser = None
+# The C parser is what makes a pre-commit hook affordable; a PyYAML built
+# without libyaml still works, only slower.
+_EventSource: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MIB = 1024 * 1024
 
 # A libyaml mark (0-based line and column); kept as is and converted lazily,
 # since most positions are never printed.
 Mark = Any
-Path_ = Sequence[Union[str, int]]
+Path_ = Sequence[str | int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +98,12 @@ class Document:
                 child = node[step]
             except (KeyError, IndexError, TypeError):
                 break
-            if isinstance(node, dict):
-                where = entry[0] if key and i == len(path) - 1 else entry[1]
-            else:
+            if not isinstance(node, dict):
                 where = entry
+            elif key and i == len(path) - 1:
+                where = entry[0]
+            else:
+                where = entry[1]
             node = child
         return _loc(self.file, where)
 
@@ -185,8 +186,9 @@ class _Stop(Exception):
         self.message = message
 
 
-def load_bytes(data: bytes, file: str, limits: Limits = Limits()) -> LoadedFile:
+def load_bytes(data: bytes, file: str, limits: Limits | None = None) -> LoadedFile:
     """Parse the bytes of one policy file; never raises for bad input."""
+    limits = limits or Limits()
     if len(data) > limits.max_file_bytes:
         return _fail(file, 1, 1, too_large(len(data), limits))
     problem = _encoding_problem(data)
@@ -268,8 +270,7 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
     lives in locals (saved on a stack when a nested one opens), and plain
     scalars that are neither numbers nor YAML words take a two-lookup path.
     """
-    parser = _Parser(data) if _Parser is not None else yaml.SafeLoader(data)
-    get_event = parser.get_event
+    get_event = _EventSource(data).get_event
     scalar_event, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
     mapping_end, sequence_end = ev.MappingEndEvent, ev.SequenceEndEvent
     words, number_start, no_value = _WORDS, _NUMBER_START, _NO_VALUE
@@ -405,8 +406,7 @@ def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: list[Any]) -
     path = key_path([step for step in steps if step is not None])  # None: the document root
     return duplicate_key.finding(
         Location(file, mark.line + 1, mark.column + 1),
-        f"duplicate key {quote(key)} at {path}: first written at line {first.line + 1}; "
-        "the later value is used",
+        f"duplicate key {quote(key)} at {path}: first written at line {first.line + 1}; the later value is used",
         related=(Location(file, first.line + 1, first.column + 1),),
         detail=path,
     )

@@ -168,13 +168,14 @@ class PolicySet:
         return self._by_duty
 
     def definition_location(self, entity: str, id_: str) -> Location | None:
-        table: dict[str, Any] = {
+        tables: dict[str, dict[str, Any]] = {
             "party": self.parties,
             "duty": self.duties,
             "pool": self.pools,
             "budget": self.budgets,
             "rule": self.rules,
-        }[entity]
+        }
+        table = tables[entity]
         found = table.get(id_)
         return found.location if found is not None else None
 
@@ -262,7 +263,7 @@ def _add_claims(model: PolicySet, doc: Document, duty: str, letters: dict[str, A
             mark = letter_marks[letter][1]
             claims.append(Claim(duty, letter, named, Location(file, mark.line + 1, mark.column + 1), inline))
         else:
-            for party, mark in zip(named, positions[id(named)]):
+            for party, mark in zip(named, positions[id(named)], strict=True):
                 claims.append(Claim(duty, letter, party, Location(file, mark.line + 1, mark.column + 1), inline))
 
 

@@ -23,7 +23,7 @@ from .model import KINDS
 from .rules import schema as schema_rule
 
 API_VERSION = "raci/v1"
-SCHEMA_NAMES = tuple(kind.lower() for kind in KINDS) + ("config",)
+SCHEMA_NAMES = (*(kind.lower() for kind in KINDS), "config")
 ID_PATTERN = "^[a-z0-9][a-z0-9._-]*$"
 
 _TYPE_NAMES = {
@@ -41,7 +41,7 @@ def schema_text(name: str) -> str:
     """The JSON text of a packaged schema (`duties`, ..., `config`)."""
     if name not in SCHEMA_NAMES:
         raise KeyError(name)
-    return resources.files("checker").joinpath("schemas", f"{name}.schema.json").read_text("utf-8")
+    return resources.files("checker").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
 
 
 @functools.cache
@@ -116,24 +116,20 @@ def _document_kind(doc: Document) -> tuple[str | None, Finding | None]:
         where = doc.value_location(value, "kind") if "kind" in value else doc.location
         said = "missing kind" if kind is None else f"unknown kind {_render(kind)}"
         hint = did_you_mean(str(kind), KINDS) if isinstance(kind, str) else ""
-        return None, schema_rule.finding(
-            where, f"{said}: expected one of {', '.join(KINDS)}{hint}", detail="kind"
-        )
+        return None, schema_rule.finding(where, f"{said}: expected one of {', '.join(KINDS)}{hint}", detail="kind")
     return kind, None
 
 
 def _findings(doc: Document, schema_name: str, path: list[str | int], error: Any) -> list[Finding]:
     out = []
     for extra_key, at_key, message in _describe(doc.value, schema_name, path, error):
-        full = path + [extra_key] if extra_key is not None else path
+        full = [*path, extra_key] if extra_key is not None else path
         location = doc.locate(full, key=at_key)
         out.append(schema_rule.finding(location, message, detail=key_path(full)))
     return out
 
 
-def _describe(
-    root: Any, schema_name: str, path: list[str | int], error: Any
-) -> list[tuple[str | None, bool, str]]:
+def _describe(root: Any, schema_name: str, path: list[str | int], error: Any) -> list[tuple[str | None, bool, str]]:
     """(extra path step, point at the key?, message) for one validation error."""
     prefix = key_path(path) + ": " if path else ""
     instance = _at(root, path)

@@ -50,8 +50,13 @@ def _footer(report: Report) -> str:
     counts = report.counts
     entities = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
     checked = f"checked {report.files} file{'s' if report.files != 1 else ''}" + (f": {entities}" if entities else "")
-    found = ", ".join(f"{summary[k]} {k}" for k in ("error", "warning", "info", "suppressed") if summary[k])
+    found = ", ".join(_count(summary[k], k) for k in ("error", "warning", "info", "suppressed") if summary[k])
     return f"{checked}; {found or 'no problems found'}"
+
+
+def _count(n: int, level: str) -> str:
+    plural = "s" if n != 1 and level in ("error", "warning") else ""
+    return f"{n} {level}{plural}"
 
 
 def _printable(text: str) -> str:

@@ -59,7 +59,7 @@ def _finding(model: PolicySet, cycle: list[str]) -> Finding:
         ref = model.parties[member].reports_to
         if ref is not None:
             places.append(ref.location)
-    chain = " -> ".join(cycle + [cycle[0]])
+    chain = " -> ".join([*cycle, cycle[0]])
     return Finding(
         ID,
         SEVERITY,
