@@ -242,15 +242,16 @@ def _encoding_problem(data: bytes) -> tuple[int, int, str] | None:
     return None
 
 
+# Line breaks as libyaml counts them (YAML 1.1 also breaks on NEL, LS and PS).
+_BREAK = re.compile("\r\n|\r|\n|\x85|\u2028|\u2029")
+
+
 def _offset_to_position(data: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and code-point column of a byte offset."""
+    """1-based line and code-point column of a byte offset, counted as libyaml counts."""
     offset = max(0, min(offset, len(data)))
-    start = data.rfind(b"\n", 0, offset) + 1
-    line = data.count(b"\n", 0, offset) + 1
-    prefix = data[start:offset]
-    if line == 1 and prefix.startswith(b"\xef\xbb\xbf"):
-        prefix = prefix[3:]
-    return line, len(prefix.decode("utf-8", "replace")) + 1
+    prefix = data[:offset].decode("utf-8", "replace").removeprefix("\ufeff")
+    lines = _BREAK.split(prefix)
+    return len(lines), len(lines[-1]) + 1
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, mark: Mark) -> str:
@@ -289,6 +290,8 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
     stack: list[tuple[Any, Any, bool, Any, Mark, str | int | None]] = []
     root: Any = None
     doc_start: Mark = None
+    # (container id, key) -> (mark of the key's first writing, times written), for repeated keys only
+    repeats: dict[tuple[int, str], tuple[Mark, int]] = {}
 
     while True:
         event = get_event()
@@ -350,7 +353,9 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
             previous = cur_pos.get(cur_key)
             if previous is not None:
                 path = [entry[5] for entry in stack] + [cur_slot, cur_key]
-                findings.append(_duplicate(file, cur_key, cur_key_mark, previous[0], path))
+                first, count = repeats.get((id(cur), cur_key), (previous[0], 1))
+                repeats[(id(cur), cur_key)] = (first, count + 1)
+                findings.append(_duplicate(file, cur_key, cur_key_mark, first, path, count + 1))
                 del cur[cur_key]  # the later value wins, in the later key's place
             cur[cur_key] = value
             cur_pos[cur_key] = (cur_key_mark, mark)
@@ -402,13 +407,16 @@ def _describe(value: object) -> str:
     return f"the number {value}"
 
 
-def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: list[Any]) -> Finding:
+def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: list[Any], count: int) -> Finding:
     path = key_path([step for step in steps if step is not None])  # None: the document root
+    times = "" if count == 2 else f" ({count} times)"
     return duplicate_key.finding(
         Location(file, mark.line + 1, mark.column + 1),
-        f"duplicate key {quote(key)} at {path}: first written at line {first.line + 1}; the later value is used",
+        f"duplicate key {quote(key)} at {path}{times}: first written at line {first.line + 1}; "
+        "the later value is used",
         related=(Location(file, first.line + 1, first.column + 1),),
-        detail=path,
+        # the n-th writing, not its line: the fingerprint must survive edits elsewhere
+        detail=path if count == 2 else f"{path}#{count}",
     )
 
 

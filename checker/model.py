@@ -200,11 +200,13 @@ class PolicySet:
                 if (list_key, index) not in dropped:
                     _ADDERS[list_key](self, doc, item)
 
-    def _define(self, entity: str, table: dict[str, Any], entry: Any) -> None:
+    def _define(self, entity: str, table: dict[str, Any], entry: Any) -> bool:
+        """Keep the first definition of an id; a later one is only recorded. True if kept."""
         if entry.id in table:
             self.redefinitions.append(Definition(entity, entry.id, entry.location))
-        else:
-            table[entry.id] = entry
+            return False
+        table[entry.id] = entry
+        return True
 
 
 def _ref(doc: Document, container: Any, key: str | int) -> Ref:
@@ -237,9 +239,9 @@ def _add_duty(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         domain=item.get("domain"),
         tags=tuple(item.get("tags", ())),
     )
-    model._define("duty", model.duties, duty)
     raci = item.get("raci")
-    if raci:
+    # A redefinition's RACI is not merged: the first definition is the duty.
+    if model._define("duty", model.duties, duty) and raci:
         _add_claims(model, doc, duty.id, raci, inline=True)
 
 

@@ -122,3 +122,21 @@ def test_quiet_on_distinct_ids_in_two_files(check_files: CheckFiles) -> None:
         }
     )
     assert of_rule(report, RULE) == []
+
+
+def test_the_raci_of_a_redefinition_is_not_merged_into_the_kept_duty(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/a-security.yaml": SECURITY,
+            "duties/b-it.yaml": """\
+                apiVersion: raci/v1
+                kind: Duties
+                duties:
+                  - id: sec.incident-response
+                    title: Respond to incidents (CIO office copy)
+                    raci: {accountable: cio, responsible: [it-ops]}
+                """,
+        }
+    )
+    assert positions(report, RULE) == [("policies/duties/b-it.yaml", 4, 9)]
+    assert of_rule(report, "double-ownership") == []

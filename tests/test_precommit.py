@@ -1,0 +1,110 @@
+"""The hook as users run it: the manifest, and a real pre-commit run in a real git repository."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PARTIES, write_tree
+
+REPO = Path(__file__).resolve().parents[1]
+
+DUTIES = """\
+apiVersion: raci/v1
+kind: Duties
+duties:
+  - id: sec.incident-response
+    title: Lead the response to security incidents
+    raci: {accountable: ciso, responsible: [security-ops], informed: [ceo, cio, it-ops]}
+"""
+SECOND_OWNER = """\
+apiVersion: raci/v1
+kind: Assignments
+assignments:
+  - duty: sec.incident-response
+    accountable: cio
+"""
+
+
+def _run(cmd: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+            "GIT_AUTHOR_NAME": "Ada Auditor",
+            "GIT_AUTHOR_EMAIL": "ada@example.com",
+            "GIT_COMMITTER_NAME": "Ada Auditor",
+            "GIT_COMMITTER_EMAIL": "ada@example.com",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "NO_COLOR": "1",
+        }
+    )
+    return env
+
+
+def test_manifest_is_valid() -> None:
+    result = _run(
+        [sys.executable, "-m", "pre_commit", "validate-manifest", ".pre-commit-hooks.yaml"], REPO, dict(os.environ)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_dogfood_config_is_valid() -> None:
+    result = _run(
+        [sys.executable, "-m", "pre_commit", "validate-config", ".pre-commit-config.yaml"], REPO, dict(os.environ)
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("tool", ["git"])
+def test_hook_lets_a_good_commit_through_and_blocks_double_ownership(tmp_path: Path, tool: str) -> None:
+    env = _env(tmp_path)
+    repo = tmp_path / "governance"
+    repo.mkdir()
+    # A local hook entry with the same settings as our manifest, running this
+    # checkout's `raci`, so pre-commit downloads nothing.
+    config = f"""\
+repos:
+  - repo: local
+    hooks:
+      - id: raci-check
+        name: raci check
+        entry: {sys.executable} -m checker check
+        language: system
+        pass_filenames: false
+        files: '(^|/)(policies/.+\\.ya?ml|\\.raci\\.yaml)$'
+"""
+    write_tree(
+        repo,
+        {
+            ".pre-commit-config.yaml": config,
+            "policies/parties.yaml": PARTIES,
+            "policies/duties/security.yaml": DUTIES,
+        },
+    )
+    env["PYTHONPATH"] = str(REPO)
+    assert _run([tool, "init", "-q", "-b", "main"], repo, env).returncode == 0
+    installed = _run([sys.executable, "-m", "pre_commit", "install"], repo, env)
+    assert installed.returncode == 0, installed.stderr
+    _run([tool, "add", "-A"], repo, env)
+    good = _run([tool, "commit", "-qm", "Incident response: the CISO is accountable"], repo, env)
+    assert good.returncode == 0, good.stdout + good.stderr
+
+    write_tree(repo, {"policies/assignments/cio-office.yaml": SECOND_OWNER})
+    _run([tool, "add", "-A"], repo, env)
+    bad = _run([tool, "commit", "-qm", "CIO office claims incident response"], repo, env)
+    output = bad.stdout + bad.stderr
+    assert bad.returncode != 0, output
+    assert "double-ownership" in output
+    assert "policies/assignments/cio-office.yaml:5:18" in output
+    log = _run([tool, "log", "--format=%s"], repo, env).stdout.splitlines()
+    assert log == ["Incident response: the CISO is accountable"]
