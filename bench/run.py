@@ -116,8 +116,10 @@ def main() -> int:
             failures += [f"{size} duties: {p}" for p in problems]
             unchecked |= {rule for rule in expected["errors"] if rule not in _rules()}
             rows.append((size, expected["bytes"], floor, full, raci, floor_mem, full_mem, raci_mem, not problems))
-            print(f"{size:>7} duties: floor {floor:.3f}s  full load {full:.3f}s  raci {raci:.3f}s "
-                  f"({raci / floor:.2f}x floor)  peak {raci_mem / 1024:.0f} MiB  {'ok' if not problems else problems}")
+            print(
+                f"{size:>7} duties: floor {floor:.3f}s  full load {full:.3f}s  raci {raci:.3f}s "
+                f"({raci / floor:.2f}x floor)  peak {raci_mem / 1024:.0f} MiB  {problems or 'ok'}"
+            )
         own, own_mem, _ = median_of([python, "-m", "checker", "check", "--format", "json"], args.runs, cwd=REPO)
         print(f"bundled policies/: {own:.3f}s, peak {own_mem / 1024:.0f} MiB")
     write_results(args.out, rows, own, args.runs, unchecked)

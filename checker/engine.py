@@ -68,9 +68,11 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
     folders = list(paths) or list(config.policies)
     if not paths:
         missing = [p for p in folders if not p.exists()]
-        if len(missing) == len(folders):
+        if missing and config.file is not None:
+            # A configured folder that is not there is a typo, not an empty set.
+            raise ConfigError(f"{config.file.name}: policies: {_shown(missing)} does not exist")
+        if missing:
             raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
-        folders = [p for p in folders if p.exists()]
     root = repository_root(folders[0].resolve()) or Path.cwd()
     sources, refused = discover(folders, root)
     if not sources and not refused:

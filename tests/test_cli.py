@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -102,9 +103,8 @@ def usage_error(result: Result) -> str:
     return lines[0]
 
 
-def as_json(result: Result) -> dict:  # type: ignore[type-arg]
-    data: dict = json.loads(result.stdout)  # type: ignore[type-arg]
-    return data
+def as_json(result: Result) -> Any:
+    return json.loads(result.stdout)
 
 
 def run(args: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -289,17 +289,14 @@ def test_fingerprints_are_stable_and_ignore_line_moves(project: Path) -> None:
 
 
 def test_fingerprints_tell_findings_apart(project: Path) -> None:
-    write_tree(
-        project,
-        {
-            "policies/parties.yaml": PARTIES,
-            "policies/duties.yaml": CLEAN_DUTIES
-            + "      consulted: [nobody, noone]\n".replace("consulted", "responsible"),
-        },
-    )
+    policies(project, CLEAN_DUTIES.replace("consulted: [cio]", "consulted: [cio, nobody, noone]"))
     data = as_json(invoke("check", "--format", "json"))
-    prints = [f["fingerprint"] for f in data["findings"]]
-    assert len(prints) == len(set(prints))
+    unknown = [f for f in data["findings"] if f["rule"] == "unknown-party"]
+    assert [(f["subject"], f["line"], f["column"]) for f in unknown] == [
+        ("sec.incident-response", 9, 24),
+        ("sec.incident-response", 9, 32),
+    ]
+    assert unknown[0]["fingerprint"] != unknown[1]["fingerprint"]
 
 
 # --- fail level ------------------------------------------------------------------------------
