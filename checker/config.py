@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .finding import Severity
-from .loader import MIB, Limits, load_bytes
+from .loader import LATER_VALUE_USED, MIB, Limits, load_bytes
 
 CONFIG_NAME = ".raci.yaml"
 DEFAULT_POLICIES = ("policies",)
@@ -97,7 +97,8 @@ def _read_mapping(path: Path) -> dict[str, Any]:
     loaded = load_bytes(data, shown, Limits(max_file_bytes=MIB))
     if loaded.findings:
         first = loaded.findings[0]
-        raise ConfigError(f"{first.location}: {first.message}")
+        # A repeated key refuses the configuration: its "later value is used" does not apply.
+        raise ConfigError(f"{first.location}: {first.message.removesuffix(LATER_VALUE_USED)}")
     if not loaded.documents or loaded.documents[0].value is None:
         return {}
     if len(loaded.documents) > 1:

@@ -137,6 +137,8 @@ _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 # Python refuses int() of very long digit strings; a Decimal holds them exactly.
 _MAX_INT_DIGITS = 64
 
+LATER_VALUE_USED = "; the later value is used"
+
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
 _COLLECTION_TAGS = {_CORE + "map", _CORE + "seq"}
@@ -202,6 +204,11 @@ def load_bytes(data: bytes, file: str, limits: Limits | None = None) -> LoadedFi
         return _fail(file, stop.mark.line + 1, stop.mark.column + 1, stop.message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in str(exc.problem):
+            # libyaml scans flow collections ahead of the events, so its own limit
+            # (1,000) can fire before ours; report ours, where it is crossed.
+            line, column = _flow_depth_position(data, limits.max_depth)
+            return _fail(file, line, column, _too_deep(limits.max_depth))
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return _fail(file, line, column, _syntax_message(exc, data, mark))
     except yaml.reader.ReaderError as exc:
@@ -218,9 +225,12 @@ def _fail(file: str, line: int, column: int, message: str) -> LoadedFile:
 
 def too_large(size: int, limits: Limits) -> str:
     return (
-        f"file is {size / MIB:.1f} MiB, above the limit of "
-        f"{limits.max_file_bytes / MIB:g} MiB (limits.max_file_mb in .raci.yaml)"
+        f"file is {_size(size)}, above the limit of {_size(limits.max_file_bytes)} (limits.max_file_mb in .raci.yaml)"
     )
+
+
+def _size(n: int) -> str:
+    return f"{n / MIB:.1f}".removesuffix(".0") + " MiB" if n >= MIB else f"{n:,} bytes"
 
 
 def _encoding_problem(data: bytes) -> tuple[int, int, str] | None:
@@ -252,6 +262,39 @@ def _offset_to_position(data: bytes, offset: int) -> tuple[int, int]:
     prefix = data[:offset].decode("utf-8", "replace").removeprefix("\ufeff")
     lines = _BREAK.split(prefix)
     return len(lines), len(lines[-1]) + 1
+
+
+def _too_deep(max_depth: int) -> str:
+    return f"nesting deeper than {max_depth} levels (limits.max_depth in .raci.yaml)"
+
+
+def _flow_depth_position(data: bytes, max_depth: int) -> tuple[int, int]:
+    """Where flow brackets first open deeper than `max_depth` (quotes and comments skipped)."""
+    text = data.decode("utf-8", "replace")
+    depth = 0
+    quote_char = ""
+    line, column = 1, 0
+    previous = "\n"
+    for ch in text:
+        column += 1
+        if ch == "\n":
+            line, column, previous, quote_char = line + 1, 0, ch, ""
+            continue
+        if quote_char:
+            if ch == quote_char:
+                quote_char = ""
+        elif ch in "'\"":
+            quote_char = ch
+        elif ch == "#" and previous in " \t\n":
+            quote_char = "\n"  # a comment runs to the end of the line
+        elif ch in "[{":
+            depth += 1
+            if depth > max_depth:
+                return line, column
+        elif ch in "]}":
+            depth -= 1
+        previous = ch
+    return 1, 1
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, mark: Mark) -> str:
@@ -315,10 +358,7 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
             if tag is not None and tag != "!" and tag not in _COLLECTION_TAGS:
                 raise _Stop(event.start_mark, f"tag {short_tag(tag)} is not allowed: only plain YAML data is")
             if len(stack) >= max_depth:
-                raise _Stop(
-                    event.start_mark,
-                    f"nesting deeper than {max_depth} levels (limits.max_depth in .raci.yaml)",
-                )
+                raise _Stop(event.start_mark, _too_deep(max_depth))
             value = {} if cls is mapping_start else []
         elif cls is ev.AliasEvent:
             raise _Stop(
@@ -412,8 +452,7 @@ def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: list[Any], c
     times = "" if count == 2 else f" ({count} times)"
     return duplicate_key.finding(
         Location(file, mark.line + 1, mark.column + 1),
-        f"duplicate key {quote(key)} at {path}{times}: first written at line {first.line + 1}; "
-        "the later value is used",
+        f"duplicate key {quote(key)} at {path}{times}: first written at line {first.line + 1}{LATER_VALUE_USED}",
         related=(Location(file, first.line + 1, first.column + 1),),
         # the n-th writing, not its line: the fingerprint must survive edits elsewhere
         detail=path if count == 2 else f"{path}#{count}",

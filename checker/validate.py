@@ -12,7 +12,7 @@ import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from importlib import resources
 from typing import Any
 
@@ -71,14 +71,12 @@ def check_document(doc: Document) -> Checked:
     kind, problem = _document_kind(doc)
     if kind is None:
         return Checked(None, findings=[problem] if problem else [])
-    validator = _validator(kind.lower())
-    if validator.is_valid(doc.value):
-        return Checked(kind)
+    value, errors = _errors(_validator(kind.lower()), doc.value)
     result = Checked(kind)
     lists = KINDS[kind]
-    for error in validator.iter_errors(doc.value):
+    for error in errors:
         path = list(error.instance_path)
-        result.findings.extend(_findings(doc, kind.lower(), path, error))
+        result.findings.extend(_findings(doc, value, kind.lower(), path, error))
         if len(path) >= 2 and path[0] in lists and isinstance(path[1], int):
             result.dropped.add((path[0], path[1]))
         else:
@@ -89,13 +87,41 @@ def check_document(doc: Document) -> Checked:
 
 def check_value(doc: Document, name: str) -> list[Finding]:
     """Findings for a whole document checked against a packaged schema (the config file)."""
-    validator = _validator(name)
-    if validator.is_valid(doc.value):
-        return []
+    value, errors = _errors(_validator(name), doc.value)
     found: list[Finding] = []
-    for error in validator.iter_errors(doc.value):
-        found.extend(_findings(doc, name, list(error.instance_path), error))
+    for error in errors:
+        found.extend(_findings(doc, value, name, list(error.instance_path), error))
     return sorted(found, key=Finding.sort_key)
+
+
+# Python (and so the validator) refuses to convert integers of about this many
+# digits; the loader keeps them exactly, and only the validator sees them rounded.
+_MAX_DIGITS = 4000
+_ROUNDED = Context(prec=34)
+
+
+def _errors(validator: Any, value: Any) -> tuple[Any, list[Any]]:
+    """(the value validated, its validation errors).
+
+    That value is `value` itself, except in the rare document holding an
+    integer too long to convert: then a copy with such numbers rounded (still
+    beyond every bound the schemas set) is validated, and quoted in messages.
+    """
+    try:
+        return value, [] if validator.is_valid(value) else list(validator.iter_errors(value))
+    except ValueError:
+        rounded = _round_huge(value)
+        return rounded, list(validator.iter_errors(rounded))
+
+
+def _round_huge(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _round_huge(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_round_huge(item) for item in value]
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > _MAX_DIGITS:
+        return _ROUNDED.create_decimal(value)
+    return value
 
 
 def _document_kind(doc: Document) -> tuple[str | None, Finding | None]:
@@ -112,7 +138,7 @@ def _document_kind(doc: Document) -> tuple[str | None, Finding | None]:
         said = "missing apiVersion" if version is None else f"apiVersion {_render(version)} is not supported"
         return None, schema_rule.finding(where, f"{said}: expected apiVersion: {API_VERSION}", detail="apiVersion")
     kind = value.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         where = doc.value_location(value, "kind") if "kind" in value else doc.location
         said = "missing kind" if kind is None else f"unknown kind {_render(kind)}"
         hint = did_you_mean(str(kind), KINDS) if isinstance(kind, str) else ""
@@ -120,9 +146,9 @@ def _document_kind(doc: Document) -> tuple[str | None, Finding | None]:
     return kind, None
 
 
-def _findings(doc: Document, schema_name: str, path: list[str | int], error: Any) -> list[Finding]:
+def _findings(doc: Document, value: Any, schema_name: str, path: list[str | int], error: Any) -> list[Finding]:
     out = []
-    for extra_key, at_key, message in _describe(doc.value, schema_name, path, error):
+    for extra_key, at_key, message in _describe(value, schema_name, path, error):
         full = [*path, extra_key] if extra_key is not None else path
         location = doc.locate(full, key=at_key)
         out.append(schema_rule.finding(location, message, detail=key_path(full)))
@@ -152,6 +178,8 @@ def _describe(root: Any, schema_name: str, path: list[str | int], error: Any) ->
         return [(None, False, f"{prefix}{_render(instance)} does not match {what}")]
     if keyword == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in error.kind.types)
+        if isinstance(instance, (dict, list)):  # "a mapping is a mapping" says nothing
+            return [(None, False, f"{prefix}found {_kind_of(instance)}, expected {wanted}")]
         return [(None, False, f"{prefix}{_render(instance)} is {_kind_of(instance)}, expected {wanted}")]
     if keyword == "enum":
         options = [str(o) for o in error.kind.options]

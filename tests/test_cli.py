@@ -161,6 +161,30 @@ def test_paths_argument_checks_those_paths(project: Path) -> None:
     assert one.stdout.splitlines()[-1].startswith("checked 1 file: 5 parties")
 
 
+def test_paths_are_relative_to_the_repository_root(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policies(project, DOUBLE_OWNED)
+    (project / "sub" / "deeper").mkdir(parents=True)
+    monkeypatch.chdir(project / "sub" / "deeper")
+    data = as_json(invoke("check", "../../policies", "--format", "json"))
+    assert {f["file"] for f in data["findings"]} == {"policies/duties.yaml"}
+    text = invoke("check", "../../policies/duties.yaml", "../../policies/parties.yaml")
+    assert text.stdout.startswith("policies/duties.yaml:7:21: error double-ownership ")
+
+
+def test_paths_outside_a_repository_are_relative_to_the_current_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker.config import repository_root
+
+    if repository_root(tmp_path) is not None:
+        pytest.skip("the temporary folder is inside a git repository")
+    policies(tmp_path, DOUBLE_OWNED)
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    data = as_json(invoke("check", "../policies", "--format", "json"))
+    assert {f["file"] for f in data["findings"]} == {"../policies/duties.yaml"}
+
+
 def test_no_policy_files_exits_2(project: Path) -> None:
     line = usage_error(invoke("check"))
     assert "no policy files found under" in line
@@ -209,6 +233,17 @@ def test_unknown_option_and_command_exit_2(project: Path) -> None:
         result = invoke(*args)
         no_traceback(result)
         assert result.exit_code == 2, args
+
+
+def test_collection_as_kind_is_a_finding_not_an_internal_error(project: Path) -> None:
+    write_tree(
+        project, {"policies/parties.yaml": PARTIES, "policies/odd.yaml": "apiVersion: raci/v1\nkind: [Duties]\n"}
+    )
+    result = invoke("check")
+    no_traceback(result)
+    assert "internal error" not in result.stderr
+    assert result.exit_code == 1
+    assert "policies/odd.yaml:2:7: error schema " in result.stdout
 
 
 # --- raci check: json ------------------------------------------------------------------------

@@ -287,6 +287,7 @@ SYNTAX_CASES = [
     pytest.param(b"a:\n  b: !!set {x, y}\n", 2, 6, "!!set", id="set"),
     pytest.param(b"a: !foo x\n", 1, 4, "!foo", id="unknown-tag"),
     pytest.param(b"a: !!int abc\n", 1, 4, "!!int", id="bad-int-tag"),
+    pytest.param(b"a: 1\nc: !!bool yes\n", 2, 4, "!!bool", id="bad-bool-tag"),
     pytest.param(b"1: x\n", 1, 1, "not the number 1", id="int-key"),
     pytest.param(b"a:\n  5: x\n", 2, 3, "not the number 5", id="nested-int-key"),
     pytest.param(b"a: 1\ntrue: x\n", 2, 1, "boolean", id="bool-key"),
@@ -387,11 +388,6 @@ def test_deep_flow_sequence_answers_fast() -> None:
     assert "nesting" in finding.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a flow nesting past libyaml's own limit of 1000 is reported at column 1001 with libyaml's "
-    "message, not at the configured max_depth (column 65, 'nesting deeper than 64 levels')",
-)
 def test_deep_flow_sequence_reported_at_the_configured_limit() -> None:
     (finding,) = load(b"[" * 100_000).findings
     assert at(finding.location) == (1, 65)
@@ -430,6 +426,20 @@ def test_several_documents_with_increasing_index() -> None:
     assert [at(d.location) for d in loaded.documents] == [(1, 1), (2, 1), (4, 1)]
     assert at(loaded.documents[1].locate(["b"])) == (3, 4)
     assert all(d.file == FILE for d in loaded.documents)
+
+
+def test_document_starts_after_leading_comments() -> None:
+    (document,) = load("# yaml-language-server: $schema=x.json\n\nkind: Duties\n").documents
+    assert at(document.location) == (3, 1)
+
+
+def test_explicit_core_tags() -> None:
+    assert only_value("--- !!map\na: !!float 1\nb: !!null\nc: !!int 0x10\nd: !!seq [x]\n") == {
+        "a": Decimal(1),
+        "b": None,
+        "c": 16,
+        "d": ["x"],
+    }
 
 
 @pytest.mark.parametrize("data", [b"", b"# only\n# comments\n", b"\n\n", b"\xef\xbb\xbf"])
