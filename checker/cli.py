@@ -97,6 +97,44 @@ def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: P
     sys.exit(1 if report.failed(level) else 0)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(("table", "markdown", "csv", "json")), default="table", show_default=True
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Use this configuration file instead of looking up .raci.yaml.",
+)
+@_guarded
+def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
+    """Who pays for what: splits per budget, totals per party, pools committed and available.
+
+    Exits 1, after printing, when the policy set has findings at or above the
+    fail level (an over-committed pool, splits that do not add up, ...):
+    `raci check` lists them.
+    """
+    from .config import load_config
+    from .engine import check as run_check
+    from .funding import funding_view
+    from .reporters.budgets import render
+
+    config = load_config(config_file)
+    report = run_check(paths, config=config)
+    click.echo(render(funding_view(report.model), fmt), nl=False)
+    if report.failed(config.fail_on):
+        summary = report.summary()
+        click.echo(
+            f"raci: the policy set has {summary['error']} error(s) and {summary['warning']} warning(s); "
+            "`raci check` lists them",
+            err=True,
+        )
+        sys.exit(1)
+
+
 @main.command("rules")
 @_guarded
 def list_rules() -> None:

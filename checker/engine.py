@@ -33,7 +33,11 @@ class Report:
 
     findings: list[Finding]
     files: int
-    counts: dict[str, int] = field(default_factory=dict)
+    model: PolicySet = field(default_factory=PolicySet)  # what views such as `raci budgets` show
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.model.counts()
 
     def summary(self) -> dict[str, int]:
         """Counts per severity of the findings that count, and of those suppressed."""
@@ -93,7 +97,7 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
         findings.extend(rule.check(model))
     findings = _apply_severities(findings, config)
     findings.sort(key=Finding.sort_key)
-    return Report(findings, len(sources) + len(refused), model.counts())
+    return Report(findings, len(sources) + len(refused), model)
 
 
 def _apply_severities(findings: list[Finding], config: Config) -> list[Finding]:

@@ -81,14 +81,20 @@ class Pool:
     currency: str
     period: str
     location: Location
+    amount_at: Location
+    currency_at: Location
+    period_at: Location
 
 
 @dataclass(frozen=True, slots=True)
 class Split:
+    """One party's share of a budget: exactly one of `percent` and `amount` is set."""
+
     party: Ref
     percent: Decimal | None
     amount: Decimal | None
     location: Location
+    share_at: Location  # where the percent or amount is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,9 @@ class Budget:
     currency: str
     period: str
     location: Location
+    amount_at: Location
+    currency_at: Location
+    period_at: Location
     pool: Ref | None = None
     funds: tuple[Ref, ...] = ()
     splits: tuple[Split, ...] = ()
@@ -276,8 +285,13 @@ def _add_pool(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         currency=item["currency"],
         period=item["period"],
         location=doc.value_location(item, "id"),
+        **_money_places(doc, item),
     )
     model._define("pool", model.pools, pool)
+
+
+def _money_places(doc: Document, item: dict[str, Any]) -> dict[str, Location]:
+    return {f"{key}_at": doc.value_location(item, key) for key in ("amount", "currency", "period")}
 
 
 def _add_budget(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
@@ -288,6 +302,7 @@ def _add_budget(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
             percent=_decimal(split["percent"]) if "percent" in split else None,
             amount=_decimal(split["amount"]) if "amount" in split else None,
             location=doc.value_location(item["splits"], index),
+            share_at=doc.value_location(split, "percent" if "percent" in split else "amount"),
         )
         for index, split in enumerate(item["splits"])
     )
@@ -297,6 +312,7 @@ def _add_budget(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         currency=item["currency"],
         period=item["period"],
         location=doc.value_location(item, "id"),
+        **_money_places(doc, item),
         pool=_ref(doc, item, "pool") if "pool" in item else None,
         funds=tuple(_ref(doc, funds, index) for index in range(len(funds))),
         splits=splits,

@@ -12,18 +12,26 @@ from typing import Protocol
 from .finding import Finding, Severity
 from .model import PolicySet
 from .rules import (
+    currency_mismatch,
     double_ownership,
     duplicate_id,
     duplicate_key,
+    duplicate_split,
+    funder_without_role,
     idle_party,
     inactive_party,
+    money_format,
     no_responsible,
     orphaned_duty,
+    period_mismatch,
+    pool_overcommitted,
     redundant_role,
     reports_to_cycle,
     schema,
+    split_total,
     unknown_duty,
     unknown_party,
+    unknown_pool,
     yaml_syntax,
 )
 
@@ -51,6 +59,14 @@ _MODULES: tuple[Rule, ...] = (
     redundant_role,
     idle_party,
     reports_to_cycle,
+    split_total,
+    duplicate_split,
+    pool_overcommitted,
+    unknown_pool,
+    money_format,
+    currency_mismatch,
+    period_mismatch,
+    funder_without_role,
 )
 RULES: dict[str, Rule] = {module.ID: module for module in _MODULES}
 

@@ -1,0 +1,113 @@
+"""Exact money: ISO 4217 minor units, shares of a budget, and how to print them.
+
+Every amount and percentage is a `Decimal` parsed from the file's text, and
+shares are summed as `Fraction`s, so `33.33 + 33.33 + 33.34` is exactly 100
+and three times 33.333333333333333333333 is not: no float ever decides
+whether two offices claim the same dollar.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from .model import Budget, Split
+
+# ISO 4217 active codes and their minor units (digits after the decimal point).
+# Funds codes and precious metals are left out: budgets are not drawn in gold.
+_MINOR_UNITS: dict[int, str] = {
+    0: "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF",
+    2: (
+        "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BRL BSD BTN BWP BYN BZD "
+        "CAD CDF CHF CNY COP CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD "
+        "GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD "
+        "MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP "
+        "PKR PLN QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS "
+        "TMT TOP TRY TTD TWD TZS UAH USD UYU UZS VES WST XCD XCG YER ZAR ZMW ZWG"
+    ),
+    3: "BHD IQD JOD KWD LYD OMR TND",
+    4: "CLF UYW",
+}
+MINOR_UNITS: dict[str, int] = {code: digits for digits, codes in _MINOR_UNITS.items() for code in codes.split()}
+
+HUNDRED = Fraction(100)
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many digits the amount is written with after the decimal point (`100.50` -> 2)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def share(split: Split, budget: Budget) -> Fraction:
+    """The split's part of the budget, as an exact fraction of the whole (1 = 100%)."""
+    if split.percent is not None:
+        return Fraction(split.percent) / HUNDRED
+    assert split.amount is not None  # the schema requires exactly one of the two
+    return Fraction(split.amount) / Fraction(budget.amount)
+
+
+def split_amount(split: Split, budget: Budget) -> Fraction:
+    """The split's part of the budget in money, exactly."""
+    if split.amount is not None:
+        return Fraction(split.amount)
+    return share(split, budget) * Fraction(budget.amount)
+
+
+def to_decimal(value: Fraction, places: int = 6) -> Decimal:
+    """The exact decimal of a fraction when it has one, else rounded to `places`."""
+    exact = _exact_decimal(value)
+    if exact is not None:
+        return exact
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_EVEN)
+
+
+def is_exact(value: Fraction) -> bool:
+    return _exact_decimal(value) is not None
+
+
+def _exact_decimal(value: Fraction) -> Decimal | None:
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator //= 2
+        twos += 1
+    while denominator % 5 == 0:
+        denominator //= 5
+        fives += 1
+    if denominator != 1:
+        return None  # a third, a seventh: no finite decimal
+    places = max(twos, fives)
+    scaled = value * 10**places
+    return Decimal(scaled.numerator).scaleb(-places)
+
+
+def money(value: Fraction | Decimal, currency: str) -> str:
+    """`USD 1,200,000`, `USD 1,234.50`: thousands separators, at least the currency's minor unit."""
+    fraction = Fraction(value)
+    if fraction.denominator == 1:
+        return f"{currency} {fraction.numerator:,}"
+    places = MINOR_UNITS.get(currency, 2)
+    exact = _exact_decimal(fraction)
+    if exact is None:  # a third of a budget: no finite decimal
+        return f"{currency} ≈{to_decimal(fraction, places):,}"
+    digits = max(places, decimal_places(exact.normalize()))
+    return f"{currency} {exact:,.{digits}f}"
+
+
+def percent(value: Fraction) -> str:
+    """A share as a percentage: `60%`, `33.33%`, or `≈33.333333%` when it has no finite decimal."""
+    pct = value * HUNDRED
+    exact = _exact_decimal(pct)
+    if exact is not None:
+        return f"{_plain(exact)}%"
+    return f"≈{_plain(to_decimal(pct))}%"
+
+
+def _plain(value: Decimal) -> str:
+    """Without exponent or trailing zeros: `60`, `33.33`, `0.0001`."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

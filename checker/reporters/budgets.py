@@ -1,0 +1,190 @@
+"""`raci budgets --format table|markdown|csv|json`: the funding view, printed.
+
+Tables are for people (thousands separators, currency codes); CSV and JSON are
+for spreadsheets and programs (plain decimal strings, never floats: a JSON
+number would be read back as a binary float and lose the cent).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from fractions import Fraction
+from typing import Any
+
+from ..funding import FundingView
+from ..money import money, percent, to_decimal
+
+FORMATS = ("table", "markdown", "csv", "json")
+
+
+def render(view: FundingView, fmt: str) -> str:
+    return {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[fmt](view)
+
+
+def _number(value: Fraction | Any) -> str:
+    """A plain decimal string: exact when it has a finite decimal, else to 6 places."""
+    text = format(to_decimal(Fraction(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _sections(view: FundingView) -> list[tuple[str, list[str], list[list[str]]]]:
+    budgets = [
+        [
+            b.id if i == 0 else "",
+            (b.pool or "-") if i == 0 else "",
+            b.period if i == 0 else "",
+            money(b.amount, b.currency) if i == 0 else "",
+            s.party,
+            percent(s.share),
+            money(s.amount, b.currency),
+        ]
+        for b in view.budgets
+        for i, s in enumerate(b.splits)
+    ]
+    parties = [[p.party, p.period, money(p.amount, p.currency), ", ".join(p.budgets)] for p in view.parties]
+    pools = [
+        [
+            p.id,
+            p.period,
+            money(p.amount, p.currency),
+            money(p.committed, p.currency),
+            money(p.available, p.currency),
+            percent(p.used),
+            "OVERCOMMITTED" if p.overcommitted else "",
+        ]
+        for p in view.pools
+    ]
+    return [
+        ("Budgets", ["budget", "pool", "period", "amount", "party", "share", "funds"], budgets),
+        ("Funding by party", ["party", "period", "total", "budgets"], parties),
+        ("Pools", ["pool", "period", "amount", "committed", "available", "used", ""], pools),
+    ]
+
+
+def _table(view: FundingView) -> str:
+    from tabulate import tabulate
+
+    parts = []
+    for title, headers, rows in _sections(view):
+        align = [
+            "right" if h in ("amount", "share", "funds", "total", "committed", "available", "used") else "left"
+            for h in headers
+        ]
+        body = (
+            tabulate(rows, headers=headers, tablefmt="simple", colalign=align, disable_numparse=True)
+            if rows
+            else "(none)"
+        )
+        parts.append(f"{title}\n\n{body}")
+    return "\n\n".join(parts) + "\n"
+
+
+def _markdown(view: FundingView) -> str:
+    from tabulate import tabulate
+
+    parts = []
+    for title, headers, rows in _sections(view):
+        escaped = [[cell.replace("|", "\\|") for cell in row] for row in rows]
+        body = tabulate(escaped, headers=headers, tablefmt="github", disable_numparse=True) if rows else "_none_"
+        parts.append(f"### {title}\n\n{body}")
+    return "\n\n".join(parts) + "\n"
+
+
+_CSV_COLUMNS = [
+    "section", "budget", "pool", "party", "currency", "period",
+    "percent", "amount", "committed", "available", "used_percent", "overcommitted",
+]  # fmt: skip
+
+
+def _csv(view: FundingView) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=_CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for b in view.budgets:
+        for s in b.splits:
+            writer.writerow(
+                {
+                    "section": "split",
+                    "budget": b.id,
+                    "pool": b.pool or "",
+                    "party": s.party,
+                    "currency": b.currency,
+                    "period": b.period,
+                    "percent": _number(s.share * 100),
+                    "amount": _number(s.amount),
+                }
+            )
+    for p in view.parties:
+        writer.writerow(
+            {
+                "section": "party",
+                "budget": " ".join(p.budgets),
+                "party": p.party,
+                "currency": p.currency,
+                "period": p.period,
+                "amount": _number(p.amount),
+            }
+        )
+    for pool in view.pools:
+        writer.writerow(
+            {
+                "section": "pool",
+                "budget": " ".join(pool.budgets),
+                "pool": pool.id,
+                "currency": pool.currency,
+                "period": pool.period,
+                "amount": _number(pool.amount),
+                "committed": _number(pool.committed),
+                "available": _number(pool.available),
+                "used_percent": _number(pool.used * 100),
+                "overcommitted": str(pool.overcommitted).lower(),
+            }
+        )
+    return out.getvalue()
+
+
+def _json(view: FundingView) -> str:
+    document = {
+        "version": 1,
+        "budgets": [
+            {
+                "id": b.id,
+                "pool": b.pool,
+                "currency": b.currency,
+                "period": b.period,
+                "amount": _number(b.amount),
+                "allocated_percent": _number(b.allocated * 100),
+                "splits": [
+                    {"party": s.party, "percent": _number(s.share * 100), "amount": _number(s.amount)} for s in b.splits
+                ],
+            }
+            for b in view.budgets
+        ],
+        "parties": [
+            {
+                "party": p.party,
+                "currency": p.currency,
+                "period": p.period,
+                "amount": _number(p.amount),
+                "budgets": list(p.budgets),
+            }
+            for p in view.parties
+        ],
+        "pools": [
+            {
+                "id": p.id,
+                "currency": p.currency,
+                "period": p.period,
+                "amount": _number(p.amount),
+                "committed": _number(p.committed),
+                "available": _number(p.available),
+                "used_percent": _number(p.used * 100),
+                "overcommitted": p.overcommitted,
+                "budgets": list(p.budgets),
+            }
+            for p in view.pools
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
