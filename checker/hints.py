@@ -69,7 +69,18 @@ class Suggester:
                 return None
         if not candidates:
             return None
-        return max(sorted(candidates), key=lambda c: difflib.SequenceMatcher(None, word, c).ratio())
+        # Closest first; among equals, the longest shared prefix (a typo is
+        # likelier late in a word: `USS` is `USD`, not `SOS`), then by name.
+        return max(sorted(candidates), key=lambda c: (difflib.SequenceMatcher(None, word, c).ratio(), _prefix(word, c)))
+
+
+def _prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _normalise(word: str) -> str:

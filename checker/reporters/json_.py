@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 
 
 def render(report: Report, *, color: bool = False) -> str:
-    document = {
-        "version": 1,
-        "summary": report.summary(),
-        "findings": [finding_to_json(f) for f in report.findings],
-        "checked": {"files": report.files, **report.counts},
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # One finding per line: readable and diffable, and compact enough for
+    # json's C encoder (an indented dump runs the pure-Python one, which
+    # took longer than the whole check on 10,000 duties).
+    head = json.dumps({"version": 1, "summary": report.summary()}, ensure_ascii=False)[:-1]
+    findings = ",\n".join(json.dumps(finding_to_json(f), ensure_ascii=False) for f in report.findings)
+    checked = json.dumps({"files": report.files, **report.counts})
+    body = f"[\n{findings}\n]" if findings else "[]"
+    return f'{head},\n"findings": {body},\n"checked": {checked}}}\n'
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:
