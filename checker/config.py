@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .finding import Severity
-from .loader import LATER_VALUE_USED, MIB, Limits, load_bytes
+from .finding import Location, Severity
+from .loader import LATER_VALUE_USED, MIB, Document, Limits, load_bytes
+from .paths import printable, repository_root
 
 CONFIG_NAME = ".raci.yaml"
 DEFAULT_POLICIES = ("policies",)
@@ -33,6 +34,8 @@ class Config:
 
     policies: tuple[Path, ...]
     file: Path | None = None
+    # where each rule name is written in the file, for errors about it
+    rule_locations: Mapping[str, Location] = field(default_factory=dict)
     severities: Mapping[str, Severity] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     waiver_max_days: int = 366
@@ -42,17 +45,11 @@ class Config:
         return self.severities.get(rule, default)
 
 
-def repository_root(start: Path) -> Path | None:
-    """The nearest folder at or above `start` holding `.git` (a folder, or a file for worktrees)."""
-    for folder in (start, *start.parents):
-        if (folder / ".git").exists():
-            return folder
-    return None
-
-
 def find_config(cwd: Path) -> Path | None:
-    """`.raci.yaml` in `cwd` or above it, stopping at the repository root."""
-    top = repository_root(cwd)
+    """`.raci.yaml` in `cwd` or above it up to the repository root; outside a
+    repository, only in `cwd` (a stray file in a home or temporary folder must
+    not take over runs below it)."""
+    top = repository_root(cwd) or cwd
     for folder in (cwd, *cwd.parents):
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
@@ -70,13 +67,15 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     if path is None:
         return Config(policies=tuple(cwd / p for p in DEFAULT_POLICIES))
     path = (cwd / path).resolve() if not path.is_absolute() else path
-    data = _read_mapping(path)
+    data, document = _read_mapping(path)
     base = path.parent
+    rules = data.get("rules", {})
     limits = data.get("limits", {})
     return Config(
         policies=tuple((base / p).resolve() for p in data.get("policies", DEFAULT_POLICIES)),
         file=path,
-        severities={name: Severity(level) for name, level in data.get("rules", {}).items()},
+        severities={name: Severity(level) for name, level in rules.items()},
+        rule_locations={name: document.key_location(rules, name) for name in rules} if document else {},
         fail_on=Severity(data.get("fail_on", "error")),
         waiver_max_days=data.get("waivers", {}).get("max_days", 366),
         limits=Limits(
@@ -86,10 +85,10 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
     )
 
 
-def _read_mapping(path: Path) -> dict[str, Any]:
+def _read_mapping(path: Path) -> tuple[dict[str, Any], Document | None]:
     from .validate import check_value
 
-    shown = _shown(path)
+    shown = shown_path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -99,22 +98,25 @@ def _read_mapping(path: Path) -> dict[str, Any]:
         first = loaded.findings[0]
         # A repeated key refuses the configuration: its "later value is used" does not apply.
         raise ConfigError(f"{first.location}: {first.message.removesuffix(LATER_VALUE_USED)}")
-    if not loaded.documents or loaded.documents[0].value is None:
-        return {}
-    if len(loaded.documents) > 1:
+    documents = [d for d in loaded.documents if d.value is not None]
+    if len(documents) > 1:
         raise ConfigError(f"{shown}: the configuration must be a single YAML document")
-    document = loaded.documents[0]
+    if not documents:
+        return {}, None
+    document = documents[0]
     problems = check_value(document, "config")
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         first = problems[0]
         raise ConfigError(f"{first.location}: invalid configuration: {first.message}{more}")
     value: dict[str, Any] = document.value
-    return value
+    return value, document
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: Path) -> str:
+    """A path as the user can find it: relative to the working directory when below it."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
+        return printable(str(path))
+    return printable(str(path) if relative.startswith("..") else relative)

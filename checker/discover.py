@@ -16,12 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import repository_root
 from .finding import Finding, Location
 from .loader import Limits, LoadedFile, load_bytes, too_large
+from .paths import display_name, repository_root
 from .rules import yaml_syntax
 
-SUFFIXES = (".yaml", ".yml")
+SUFFIXES = (".yaml", ".yml")  # compared case-insensitively
+_LINK_OUT = "a symbolic link to outside the repository; not read"
 
 
 class PathError(Exception):
@@ -34,17 +35,6 @@ class Source:
 
     path: Path  # absolute, as found (may be a link inside the repository)
     name: str  # relative to the root, with / separators
-
-
-def display_name(path: Path, root: Path) -> str:
-    """`path` relative to `root` with `/` separators, or as given when outside it."""
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return Path(os.path.relpath(path, root)).as_posix()
-        except ValueError:  # another drive on Windows
-            return path.as_posix()
 
 
 def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Finding]]:
@@ -61,7 +51,11 @@ def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Find
             raise PathError(f"{given}: no such file or folder")
         top = path if path.is_dir() else path.parent
         real_root = Path(os.path.realpath(repository_root(top) or top))
-        files = _walk(path, real_root) if path.is_dir() else [path]
+        if path.is_dir():
+            files, outside = _walk(path, real_root)
+            refused += [yaml_syntax.finding(Location(display_name(d, root)), _LINK_OUT) for d in outside]
+        else:
+            files = [path]
         for file in files:
             name = display_name(file, root)
             if name in sources:
@@ -86,9 +80,14 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _walk(top: Path, real_root: Path) -> list[Path]:
-    """YAML files under `top`; hidden folders skipped; linked folders followed once, inside the root."""
+def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
+    """YAML files under `top`, and links to folders outside the root (not followed).
+
+    Hidden files and folders (`.git`, `.venv`) are skipped; linked folders inside
+    the root are followed once each, so a link loop ends.
+    """
     found: list[Path] = []
+    outside: list[Path] = []
     seen: set[str] = set()
     pending = [top]
     while pending:
@@ -111,9 +110,11 @@ def _walk(top: Path, real_root: Path) -> list[Path]:
             if is_dir:
                 if _inside(Path(os.path.realpath(entry.path)), real_root):
                     pending.append(Path(entry.path))
-            elif entry.name.endswith(SUFFIXES):
+                else:
+                    outside.append(Path(entry.path))
+            elif entry.name.lower().endswith(SUFFIXES):
                 found.append(Path(entry.path))
-    return found
+    return found, outside
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -125,7 +126,7 @@ def _refusal(path: Path, real_root: Path) -> str | None:
     if path.is_symlink():
         target = Path(os.path.realpath(path))
         if not _inside(target, real_root):
-            return "a symbolic link to a file outside the repository; not read"
+            return _LINK_OUT
     try:
         info = os.stat(path)
     except OSError as exc:

@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import Config, ConfigError, repository_root
-from .discover import PathError, discover, display_name, read_source
-from .finding import Finding, Severity
+from .config import Config, ConfigError, shown_path
+from .discover import PathError, discover, read_source
+from .finding import Finding, Location, Severity
 from .hints import did_you_mean
 from .model import PolicySet
+from .paths import display_name, repository_root
 from .registry import RULES
+from .rules import schema as schema_rule
 from .validate import check_document
 
 
@@ -54,8 +56,7 @@ def check(paths: Sequence[Path] = (), *, config: Config) -> Report:
     """Check the policy set: `paths` if given, else the configured policy folders.
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
-    policy file is found, and `ConfigError` when the configuration names an
-    unknown rule.
+    policy file is found, and `ConfigError` when a configured folder is missing.
     """
     # The model is acyclic and built all at once: the cyclic collector would only
     # rescan it again and again (about a third of the run time on 10,000 duties).
@@ -74,7 +75,7 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
         missing = [p for p in folders if not p.exists()]
         if missing and config.file is not None:
             # A configured folder that is not there is a typo, not an empty set.
-            raise ConfigError(f"{config.file.name}: policies: {_shown(missing)} does not exist")
+            raise ConfigError(f"{shown_path(config.file)}: policies: {_shown(missing)} does not exist")
         if missing:
             raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
     root = repository_root(folders[0].resolve()) or Path.cwd()
@@ -85,19 +86,75 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
     model = PolicySet()
     for source in sources:
         loaded = read_source(source, config.limits)
-        findings.extend(loaded.findings)
+        found = list(loaded.findings)
         for document in loaded.documents:
             checked = check_document(document)
-            findings.extend(checked.findings)
+            found.extend(checked.findings)
             if checked.kind is not None:
                 model.add(document, checked.kind, checked.dropped)
+        if not found and all(document.value is None for document in loaded.documents):
+            found.append(_no_document(source.name))
+        findings.extend(_capped(found))
         model.files.append(source.name)
-    _check_rule_names(config, model)
+    findings.extend(_unknown_rule_names(config, model))
     for rule in RULES.values():
         findings.extend(rule.check(model))
     findings = _apply_severities(findings, config)
     findings.sort(key=Finding.sort_key)
     return Report(findings, len(sources) + len(refused), model)
+
+
+# A hostile file can hold a million problems; a person needs the first of each kind.
+MAX_PER_FILE_AND_RULE = 100
+
+
+def _capped(found: list[Finding]) -> list[Finding]:
+    """At most MAX_PER_FILE_AND_RULE findings of one rule from one file, then one that counts the rest."""
+    if len(found) <= MAX_PER_FILE_AND_RULE:
+        return found
+    kept: list[Finding] = []
+    count: dict[str, int] = {}
+    for finding in sorted(found, key=Finding.sort_key):
+        n = count[finding.rule] = count.get(finding.rule, 0) + 1
+        if n <= MAX_PER_FILE_AND_RULE:
+            kept.append(finding)
+    for rule, n in count.items():
+        if n > MAX_PER_FILE_AND_RULE:
+            last = next(f for f in reversed(kept) if f.rule == rule)
+            more = n - MAX_PER_FILE_AND_RULE
+            kept.append(
+                dataclasses.replace(
+                    last,
+                    message=f"{more:,} more {rule} findings in this file are not listed",
+                    related=(),
+                    detail="(more)",
+                )
+            )
+    return kept
+
+
+def _no_document(name: str) -> Finding:
+    return schema_rule.finding(
+        Location(name), "no policy document in this file (it is empty, or only comments)", detail="(no document)"
+    )
+
+
+def _unknown_rule_names(config: Config, model: PolicySet) -> list[Finding]:
+    """Rule names in `.raci.yaml` that no built-in or custom rule has.
+
+    A finding rather than a refusal to run: a custom rule can be missing because
+    its Rules file is broken, and that file's own findings must still be seen.
+    """
+    known = set(RULES) | set(model.rules)
+    return [
+        schema_rule.finding(
+            config.rule_locations.get(name, Location(shown_path(config.file) if config.file else ".raci.yaml")),
+            f"rules: {name!r} is not a built-in or custom rule{did_you_mean(name, known)}; its severity is unused",
+            detail=f"rules.{name}",
+        )
+        for name in config.severities
+        if name not in known
+    ]
 
 
 def _apply_severities(findings: list[Finding], config: Config) -> list[Finding]:
@@ -111,14 +168,6 @@ def _apply_severities(findings: list[Finding], config: Config) -> list[Finding]:
         elif level is not Severity.OFF:
             out.append(dataclasses.replace(finding, severity=level))
     return out
-
-
-def _check_rule_names(config: Config, model: PolicySet) -> None:
-    known = set(RULES) | set(model.rules)
-    for name in config.severities:
-        if name not in known:
-            where = config.file.name if config.file else "configuration"
-            raise ConfigError(f"{where}: rules: unknown rule {name!r}{did_you_mean(name, known)}")
 
 
 def _shown(folders: Sequence[Path]) -> str:

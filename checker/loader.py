@@ -23,7 +23,7 @@ Schema validator can take as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -67,16 +67,16 @@ class Document:
 
     @property
     def location(self) -> Location:
-        return _loc(self.file, self.start)
+        return location(self.file, self.start)
 
     def value_location(self, container: Any, key: str | int) -> Location:
         """Where `container[key]` starts."""
         entry = self.positions[id(container)][key]
-        return _loc(self.file, entry[1] if isinstance(container, dict) else entry)
+        return location(self.file, entry[1] if isinstance(container, dict) else entry)
 
     def key_location(self, mapping: dict[str, Any], key: str) -> Location:
         """Where the key `key` of `mapping` is written."""
-        return _loc(self.file, self.positions[id(mapping)][key][0])
+        return location(self.file, self.positions[id(mapping)][key][0])
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """The location of the node at `path` from the document root.
@@ -105,7 +105,7 @@ class Document:
             else:
                 where = entry[1]
             node = child
-        return _loc(self.file, where)
+        return location(self.file, where)
 
 
 @dataclass(slots=True)
@@ -117,7 +117,8 @@ class LoadedFile:
     findings: list[Finding]
 
 
-def _loc(file: str, mark: Mark) -> Location:
+def location(file: str, mark: Mark) -> Location:
+    """The 1-based location of a libyaml mark: the one place positions are converted."""
     return Location(file, mark.line + 1, mark.column + 1)
 
 
@@ -138,6 +139,8 @@ _NAN = re.compile(r"\.(?:nan|NaN|NAN)")
 _MAX_INT_DIGITS = 64
 
 LATER_VALUE_USED = "; the later value is used"
+# A hostile file can repeat a key a million times; a person needs the first few.
+MAX_REPORTED_PER_FILE = 100
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
@@ -201,16 +204,17 @@ def load_bytes(data: bytes, file: str, limits: Limits | None = None) -> LoadedFi
     try:
         documents = _build(data, file, limits, findings)
     except _Stop as stop:
-        return _fail(file, stop.mark.line + 1, stop.mark.column + 1, stop.message)
+        return _fail_at(location(file, stop.mark), stop.message)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if "maximum nesting depth" in str(exc.problem):
             # libyaml scans flow collections ahead of the events, so its own limit
             # (1,000) can fire before ours; report ours, where it is crossed.
-            line, column = _flow_depth_position(data, limits.max_depth)
+            line, column = _flow_depth_position(data, mark, limits.max_depth)
             return _fail(file, line, column, _too_deep(limits.max_depth))
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _fail(file, line, column, _syntax_message(exc, data, mark))
+        if mark is None:  # pragma: no cover - libyaml gives every error a mark
+            return _fail(file, 1, 1, _syntax_message(exc, data, None))
+        return _fail_at(location(file, mark), _syntax_message(exc, data, mark))
     except yaml.reader.ReaderError as exc:
         line, column = _offset_to_position(data, exc.position)
         return _fail(file, line, column, f"invalid character: {exc.reason}")
@@ -220,7 +224,11 @@ def load_bytes(data: bytes, file: str, limits: Limits | None = None) -> LoadedFi
 
 
 def _fail(file: str, line: int, column: int, message: str) -> LoadedFile:
-    return LoadedFile(file, [], [yaml_syntax.finding(Location(file, line, column), message)])
+    return _fail_at(Location(file, line, column), message)
+
+
+def _fail_at(where: Location, message: str) -> LoadedFile:
+    return LoadedFile(where.file, [], [yaml_syntax.finding(where, message)])
 
 
 def too_large(size: int, limits: Limits) -> str:
@@ -268,38 +276,54 @@ def _too_deep(max_depth: int) -> str:
     return f"nesting deeper than {max_depth} levels (limits.max_depth in .raci.yaml)"
 
 
-def _flow_depth_position(data: bytes, max_depth: int) -> tuple[int, int]:
-    """Where flow brackets first open deeper than `max_depth` (quotes and comments skipped)."""
+# libyaml's own bound on flow nesting: the bracket at its error mark opens this level.
+_LIBYAML_MAX_FLOW = 1001
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth_position(data: bytes, mark: Mark, max_depth: int) -> tuple[int, int]:
+    """Where flow brackets first open deeper than `max_depth`, as 1-based line and column.
+
+    Walks back from libyaml's mark, finding brackets in windows that double in
+    size, so the cost is that of the nested region, not of the file before it.
+    Quotes and comments are not told apart: this only places a finding on a
+    file that is refused anyway.
+    """
     text = data.decode("utf-8", "replace")
-    depth = 0
-    quote_char = ""
-    line, column = 1, 0
-    previous = "\n"
-    for ch in text:
-        column += 1
-        if ch == "\n":
-            line, column, previous, quote_char = line + 1, 0, ch, ""
-            continue
-        if quote_char:
-            if ch == quote_char:
-                quote_char = ""
-        elif ch in "'\"":
-            quote_char = ch
-        elif ch == "#" and previous in " \t\n":
-            quote_char = "\n"  # a comment runs to the end of the line
-        elif ch in "[{":
-            depth += 1
-            if depth > max_depth:
-                return line, column
-        elif ch in "]}":
-            depth -= 1
-        previous = ch
-    return 1, 1
+    index = mark.index - (1 if text.startswith("\ufeff") else 0)
+    if not (0 <= index < len(text)) or text[index] not in "[{":
+        return mark.line + 1, mark.column + 1
+    level = _LIBYAML_MAX_FLOW  # the level opened by the bracket being looked at
+    end, window = index + 1, 4096
+    while end > 0:
+        start = max(0, end - window)
+        for found in reversed([m.start() for m in _BRACKET.finditer(text, start, end)]):
+            if text[found] in "[{":
+                if level == max_depth + 1:
+                    line_start = text.rfind("\n", 0, found) + 1
+                    return text.count("\n", 0, found) + 1, found - line_start + 1
+                level -= 1
+            else:
+                level += 1
+        end, window = start, window * 2
+    return mark.line + 1, mark.column + 1
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, mark: Mark) -> str:
-    parts = [p for p in (exc.context, exc.problem) if p]
-    message = "; ".join(parts) or "invalid YAML"
+def _syntax_message(exc: yaml.MarkedYAMLError, data: bytes, mark: Mark | None) -> str:
+    message = exc.problem or exc.context or "invalid YAML"
+    context = exc.context_mark
+    if (
+        exc.context
+        and context is not None
+        and mark is not None
+        and (context.line, context.column)
+        != (
+            mark.line,
+            mark.column,
+        )
+    ):
+        # "did not find expected ']'" is only useful with where the `[` was opened.
+        message = f"{message} ({exc.context} at line {context.line + 1}, column {context.column + 1})"
     if mark is not None and "cannot start any token" in message:
         lines = data.split(b"\n", mark.line + 1)
         if mark.line < len(lines) and lines[mark.line][:1] == b"\t":
@@ -333,8 +357,9 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
     stack: list[tuple[Any, Any, bool, Any, Mark, str | int | None]] = []
     root: Any = None
     doc_start: Mark = None
-    # (container id, key) -> (mark of the key's first writing, times written), for repeated keys only
-    repeats: dict[tuple[int, str], tuple[Mark, int]] = {}
+    # key path -> (mark of the key's first writing, times written), for repeated keys only
+    repeats: dict[tuple[Any, ...], tuple[Mark, int]] = {}
+    duplicates = 0
 
     while True:
         event = get_event()
@@ -368,12 +393,15 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
         elif cls is ev.DocumentStartEvent:
             doc_start = event.start_mark
             positions = {}
+            repeats = {}
             root = None
             continue
         elif cls is ev.DocumentEndEvent:
             documents.append(Document(file, len(documents), root, doc_start, positions))
             continue
         elif cls is ev.StreamEndEvent:
+            if duplicates > MAX_REPORTED_PER_FILE:
+                findings.append(_more_duplicates(file, duplicates - MAX_REPORTED_PER_FILE, findings[-1]))
             return documents
         else:  # StreamStartEvent
             continue
@@ -392,10 +420,14 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
                 continue
             previous = cur_pos.get(cur_key)
             if previous is not None:
-                path = [entry[5] for entry in stack] + [cur_slot, cur_key]
-                first, count = repeats.get((id(cur), cur_key), (previous[0], 1))
-                repeats[(id(cur), cur_key)] = (first, count + 1)
-                findings.append(_duplicate(file, cur_key, cur_key_mark, first, path, count + 1))
+                # Rare, so the key path is only built here; it also keys the count of
+                # writings (an id() would be reused once the dropped value is freed).
+                duplicates += 1
+                if duplicates <= MAX_REPORTED_PER_FILE:
+                    path = tuple(step for step in [e[5] for e in stack] + [cur_slot, cur_key] if step is not None)
+                    first, count = repeats.get(path, (previous[0], 1))
+                    repeats[path] = (first, count + 1)
+                    findings.append(_duplicate(file, cur_key, cur_key_mark, first, path, count + 1))
                 del cur[cur_key]  # the later value wins, in the later key's place
             cur[cur_key] = value
             cur_pos[cur_key] = (cur_key_mark, mark)
@@ -447,15 +479,24 @@ def _describe(value: object) -> str:
     return f"the number {value}"
 
 
-def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: list[Any], count: int) -> Finding:
-    path = key_path([step for step in steps if step is not None])  # None: the document root
+def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: tuple[Any, ...], count: int) -> Finding:
+    path = key_path(steps)
     times = "" if count == 2 else f" ({count} times)"
     return duplicate_key.finding(
-        Location(file, mark.line + 1, mark.column + 1),
+        location(file, mark),
         f"duplicate key {quote(key)} at {path}{times}: first written at line {first.line + 1}{LATER_VALUE_USED}",
-        related=(Location(file, first.line + 1, first.column + 1),),
+        related=(location(file, first),),
         # the n-th writing, not its line: the fingerprint must survive edits elsewhere
         detail=path if count == 2 else f"{path}#{count}",
+    )
+
+
+def _more_duplicates(file: str, more: int, last: Finding) -> Finding:
+    return duplicate_key.finding(
+        last.location,
+        f"{more:,} more duplicate keys in this file are not listed; the later value is used for each",
+        related=(),
+        detail="(more)",
     )
 
 
@@ -468,8 +509,3 @@ def key_path(path: Path_) -> str:
         else:
             out.append(("." if out else "") + step)
     return "".join(out) or "(document)"
-
-
-def walk_documents(files: Sequence[LoadedFile]) -> Iterator[Document]:
-    for loaded in files:
-        yield from loaded.documents

@@ -200,14 +200,17 @@ class PolicySet:
             "waivers": len(self.waivers),
         }
 
-    def add(self, doc: Document, kind: str, dropped: set[tuple[str, int]]) -> None:
-        """Merge one schema-checked document; items in `dropped` are left out."""
+    def add(self, doc: Document, kind: str, dropped: set[tuple[str, int | None]]) -> None:
+        """Merge one schema-checked document, leaving out the items and lists in `dropped`."""
         value = doc.value
         for list_key in KINDS[kind]:
-            items = value.get(list_key) or []
+            items = value.get(list_key)
+            if not isinstance(items, list) or (list_key, None) in dropped:
+                continue
+            add = _ADDERS[list_key]
             for index, item in enumerate(items):
                 if (list_key, index) not in dropped:
-                    _ADDERS[list_key](self, doc, item)
+                    add(self, doc, item)
 
     def _define(self, entity: str, table: dict[str, Any], entry: Any) -> bool:
         """Keep the first definition of an id; a later one is only recorded. True if kept."""
@@ -357,14 +360,23 @@ _ADDERS = {
 }
 
 
-def iter_party_refs(model: PolicySet) -> Iterator[tuple[str, Ref]]:
-    """Every reference to a party outside RACI claims, with the subject it belongs to."""
+class PartyRef(NamedTuple):
+    """A reference to a party outside RACI claims, with what it belongs to."""
+
+    subject: str  # the id findings about it are reported under
+    field: str  # reports_to | splits | approved_by
+    where: str  # for messages: "reports_to of ciso"
+    party: Ref
+
+
+def iter_party_refs(model: PolicySet) -> Iterator[PartyRef]:
+    """Every reference to a party outside RACI claims."""
     for party in model.parties.values():
         if party.reports_to is not None:
-            yield party.id, party.reports_to
+            yield PartyRef(party.id, "reports_to", f"reports_to of {party.id}", party.reports_to)
     for budget in model.budgets.values():
         for split in budget.splits:
-            yield budget.id, split.party
+            yield PartyRef(budget.id, "splits", f"a split of budget {budget.id}", split.party)
     for waiver in model.waivers:
         for approver in waiver.approved_by:
-            yield waiver.subject, approver
+            yield PartyRef(waiver.subject, f"approved_by:{waiver.rule}", f"a waiver of {waiver.subject}", approver)

@@ -8,7 +8,7 @@ whether two offices claim the same dollar.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from .model import Budget, Split
@@ -55,12 +55,11 @@ def split_amount(split: Split, budget: Budget) -> Fraction:
 
 
 def to_decimal(value: Fraction, places: int = 6) -> Decimal:
-    """The exact decimal of a fraction when it has one, else rounded to `places`."""
+    """The exact decimal of a fraction when it has one, else rounded once, half to even, to `places`."""
     exact = _exact_decimal(value)
     if exact is not None:
         return exact
-    quantum = Decimal(1).scaleb(-places)
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(quantum, rounding=ROUND_HALF_EVEN)
+    return Decimal(round(value * 10**places)).scaleb(-places)
 
 
 def is_exact(value: Fraction) -> bool:
@@ -69,18 +68,29 @@ def is_exact(value: Fraction) -> bool:
 
 def _exact_decimal(value: Fraction) -> Decimal | None:
     denominator = value.denominator
-    twos = fives = 0
-    while denominator % 2 == 0:
-        denominator //= 2
-        twos += 1
-    while denominator % 5 == 0:
-        denominator //= 5
-        fives += 1
+    twos = (denominator & -denominator).bit_length() - 1
+    denominator >>= twos
+    denominator, fives = _strip_powers(denominator, 5)
     if denominator != 1:
         return None  # a third, a seventh: no finite decimal
     places = max(twos, fives)
     scaled = value * 10**places
     return Decimal(scaled.numerator).scaleb(-places)
+
+
+def _strip_powers(n: int, base: int) -> tuple[int, int]:
+    """(n without its factors `base`, how many there were), by repeated squaring:
+    O(log) divisions, where dividing one factor at a time is quadratic on the
+    long denominators a tiny percentage makes."""
+    powers = [base]
+    while n % (powers[-1] * powers[-1]) == 0:
+        powers.append(powers[-1] * powers[-1])
+    count = 0
+    for exponent in range(len(powers) - 1, -1, -1):
+        while n % powers[exponent] == 0:
+            n //= powers[exponent]
+            count += 1 << exponent
+    return n, count
 
 
 def money(value: Fraction | Decimal, currency: str) -> str:

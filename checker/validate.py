@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Context, Decimal
 from importlib import resources
@@ -20,6 +20,7 @@ from .finding import Finding
 from .hints import did_you_mean
 from .loader import Document, key_path, quote
 from .model import KINDS
+from .money import decimal_places
 from .rules import schema as schema_rule
 
 API_VERSION = "raci/v1"
@@ -54,7 +55,8 @@ def schema(name: str) -> dict[str, Any]:
 def _validator(name: str) -> Any:
     import jsonschema_rs  # imported on first use: `raci --version` and friends need not pay
 
-    return jsonschema_rs.Draft202012Validator(schema(name))
+    # Formats checked too: `expires: 2027-02-30` matches the date pattern but is no date.
+    return jsonschema_rs.Draft202012Validator(schema(name), validate_formats=True)
 
 
 @dataclass(slots=True)
@@ -62,7 +64,8 @@ class Checked:
     """The outcome of validating one document."""
 
     kind: str | None  # None: the document contributes nothing
-    dropped: set[tuple[str, int]] = field(default_factory=set)  # (list key, index) left out
+    # (list key, index) of items left out; (list key, None) when the whole list is
+    dropped: set[tuple[str, int | None]] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -77,12 +80,48 @@ def check_document(doc: Document) -> Checked:
     for error in errors:
         path = list(error.instance_path)
         result.findings.extend(_findings(doc, value, kind.lower(), path, error))
-        if len(path) >= 2 and path[0] in lists and isinstance(path[1], int):
-            result.dropped.add((path[0], path[1]))
-        else:
-            result.kind = None
+        # Leave out the smallest part that is wrong: an item, else a whole list. An
+        # error at the top (an unknown key, a missing list) spoils no list.
+        if path and path[0] in lists:
+            result.dropped.add((path[0], path[1] if len(path) >= 2 and isinstance(path[1], int) else None))
+    if kind == "Budgets":
+        _check_precision(doc, result)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+# Exact arithmetic on 1e-100000 builds numbers of 100,000 digits: a decimal that
+# fine is no amount of money nor share of one, so it is refused here, up front.
+MAX_DECIMAL_PLACES = 30
+
+
+def _check_precision(doc: Document, result: Checked) -> None:
+    """Refuse amounts and percents of a Budgets document with absurdly many decimal places."""
+    for item, path, number in _money_numbers(doc.value, result.dropped):
+        if isinstance(number, Decimal) and number.is_finite() and decimal_places(number) > MAX_DECIMAL_PLACES:
+            where = key_path(path)
+            message = f"{where}: {_render(number)[:40]} has more than {MAX_DECIMAL_PLACES} decimal places"
+            result.findings.append(schema_rule.finding(doc.locate(path), message, detail=f"{where} precision"))
+            result.dropped.add(item)
+
+
+def _money_numbers(
+    value: Any, dropped: set[tuple[str, int | None]]
+) -> Iterator[tuple[tuple[str, int], list[str | int], Any]]:
+    """(item, path, value) of every amount and percent in the kept items of a Budgets document."""
+    for list_key in ("pools", "budgets"):
+        items = value.get(list_key)
+        if not isinstance(items, list) or (list_key, None) in dropped:
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or (list_key, index) in dropped:
+                continue
+            yield (list_key, index), [list_key, index, "amount"], item.get("amount")
+            splits = item.get("splits")
+            for i, split in enumerate(splits if isinstance(splits, list) else []):
+                if isinstance(split, dict):
+                    for key in ("percent", "amount"):
+                        yield (list_key, index), [list_key, index, "splits", i, key], split.get(key)
 
 
 def check_value(doc: Document, name: str) -> list[Finding]:
@@ -127,7 +166,7 @@ def _round_huge(value: Any) -> Any:
 def _document_kind(doc: Document) -> tuple[str | None, Finding | None]:
     value = doc.value
     if value is None:
-        return None, schema_rule.finding(doc.location, "empty document: expected apiVersion and kind", detail="")
+        return None, None  # an empty document (a trailing `---`) says nothing; see engine for empty files
     if not isinstance(value, dict):
         return None, schema_rule.finding(
             doc.location, "a policy document must be a mapping with apiVersion and kind", detail=""
@@ -151,8 +190,28 @@ def _findings(doc: Document, value: Any, schema_name: str, path: list[str | int]
     for extra_key, at_key, message in _describe(value, schema_name, path, error):
         full = [*path, extra_key] if extra_key is not None else path
         location = doc.locate(full, key=at_key)
-        out.append(schema_rule.finding(location, message, detail=key_path(full)))
+        out.append(schema_rule.finding(location, message, detail=_identity(doc, value, full, error)))
     return out
+
+
+def _identity(doc: Document, root: Any, path: list[str | int], error: Any) -> str:
+    """What tells this schema finding from another in the same file, for its fingerprint.
+
+    A list item is named by its id (or the duty it assigns) rather than its
+    index, so that reordering items keeps fingerprints; a later document of the
+    file is numbered; the keyword (and missing key) tells apart two problems
+    with one node.
+    """
+    steps: list[str | int] = list(path)
+    if len(path) >= 2 and isinstance(path[1], int):
+        item = _at(root, path[:2])
+        name = item.get("id", item.get("duty")) if isinstance(item, dict) else None
+        if isinstance(name, str):
+            steps[1] = name
+    rendered = "".join(f"[{s}]" if i == 1 else f"{'.' if i else ''}{s}" for i, s in enumerate(steps))
+    keyword = error.kind.name + (f":{error.kind.property}" if error.kind.name == "required" else "")
+    document = f"#{doc.index + 1} " if doc.index else ""
+    return f"{document}{rendered or '(document)'} {keyword}"
 
 
 def _describe(root: Any, schema_name: str, path: list[str | int], error: Any) -> list[tuple[str | None, bool, str]]:
@@ -178,6 +237,8 @@ def _describe(root: Any, schema_name: str, path: list[str | int], error: Any) ->
         return [(None, False, f"{prefix}{_render(instance)} does not match {what}")]
     if keyword == "type":
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in error.kind.types)
+        if instance is None:
+            return [(None, False, f"{prefix}is empty, expected {wanted}")]
         if isinstance(instance, (dict, list)):  # "a mapping is a mapping" says nothing
             return [(None, False, f"{prefix}found {_kind_of(instance)}, expected {wanted}")]
         return [(None, False, f"{prefix}{_render(instance)} is {_kind_of(instance)}, expected {wanted}")]
@@ -209,6 +270,12 @@ def _describe(root: Any, schema_name: str, path: list[str | int], error: Any) ->
     }
     if keyword in counts:
         return [(None, False, f"{prefix}{counts[keyword].format(error.kind.limit)}")]
+    if keyword == "falseSchema":
+        # Our schemas refuse a key with `allOf: [false]` under a title that says why.
+        title = _titled(schema_name, error)
+        return [(None, False, f"{prefix}not allowed here" + (f": {title}" if title else ""))]
+    if keyword == "format":
+        return [(None, False, f"{prefix}{_render(instance)} is not a valid {error.kind.format}")]
     if keyword == "uniqueItems":
         return [(None, False, f"{prefix}lists an item more than once")]
     return [(None, False, f"{prefix}{error.message}")]
@@ -275,6 +342,22 @@ def _subschema(schema_name: str, error: Any) -> Any:
     except (KeyError, IndexError, ValueError, TypeError):
         return None
     return node
+
+
+def _titled(schema_name: str, error: Any) -> str:
+    """The title of the nearest schema object above the failing keyword."""
+    location = str(getattr(error, "absolute_keyword_location", "") or "")
+    tokens = [t for t in location.split("#", 1)[-1].split("/") if t]
+    node: Any = schema(schema_name)
+    titles = []
+    try:
+        for token in tokens:
+            node = node[int(token)] if isinstance(node, list) else node[token]
+            if isinstance(node, dict) and "title" in node:
+                titles.append(str(node["title"]))
+    except (KeyError, IndexError, ValueError, TypeError):
+        return ""
+    return titles[-1] if titles else ""
 
 
 def _allowed_keys(schema_name: str, error: Any) -> list[str]:

@@ -48,10 +48,17 @@ def _rank(level: str) -> int:
 def _footer(report: Report) -> str:
     summary = report.summary()
     counts = report.counts
-    entities = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    entities = ", ".join(_entities(n, name) for name, n in counts.items() if n)
     checked = f"checked {report.files} file{'s' if report.files != 1 else ''}" + (f": {entities}" if entities else "")
     found = ", ".join(_count(summary[k], k) for k in ("error", "warning", "info", "suppressed") if summary[k])
     return f"{checked}; {found or 'no problems found'}"
+
+
+def _entities(n: int, name: str) -> str:
+    if n != 1:
+        return f"{n} {name}"
+    singular = {"parties": "party", "duties": "duty"}.get(name, name.removesuffix("s"))
+    return f"1 {singular}"
 
 
 def _count(n: int, level: str) -> str:

@@ -4,7 +4,8 @@ RACI allows exactly one accountable party per duty: the one who answers for
 it. When the CIO and the CISO both believe they own incident response, each
 waits for the other, or both act and contradict each other. Claims count
 wherever they are written (inline `raci:` or any Assignments file); a party
-that is `active: false` is left out (`inactive-party` reports it). The
+that is `active: false` is left out (`inactive-party` reports it), and so are
+undefined parties and duties (`unknown-party` and `unknown-duty` do). The
 finding is placed at the first claim in reading order, with every other claim
 as a related location. The subject is the duty, the detail the sorted list of
 accountable parties.
@@ -41,17 +42,21 @@ SEVERITY = Severity.ERROR
 
 
 def check(model: PolicySet) -> Iterator[Finding]:
-    inactive = model.inactive_parties()
+    # Only defined, active parties on defined duties: an unknown id is reported
+    # once, by unknown-party or unknown-duty, and a typo is not a second owner.
+    owners = {p.id for p in model.parties.values() if p.active}
     accountable: dict[str, list[Claim]] = {}
     for claim in model.claims:
-        if claim.letter == "accountable" and claim.party not in inactive:
+        if claim.letter == "accountable" and claim.party in owners and claim.duty in model.duties:
             accountable.setdefault(claim.duty, []).append(claim)
     for duty, claims in accountable.items():
         parties = sorted({claim.party for claim in claims})
         if len(parties) < 2:
             continue
         claims.sort(key=lambda c: c.location)
-        places = ", ".join(f"{c.party} ({c.location})" for c in claims)
+        places = ", ".join(
+            f"{party} ({', '.join(str(c.location) for c in claims if c.party == party)})" for party in parties
+        )
         yield Finding(
             ID,
             SEVERITY,

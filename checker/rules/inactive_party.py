@@ -37,7 +37,7 @@ SEVERITY = Severity.WARNING
 def check(model: PolicySet) -> Iterator[Finding]:
     inactive = model.inactive_parties()
     for claim in model.claims:
-        if claim.party in inactive:
+        if claim.party in inactive and claim.duty in model.duties:
             yield Finding(
                 ID,
                 SEVERITY,

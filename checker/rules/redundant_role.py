@@ -44,13 +44,14 @@ _OWNER_AND_DOER = frozenset(("accountable", "responsible"))
 
 def check(model: PolicySet) -> Iterator[Finding]:
     for duty, on_duty in model.claims_by_duty().items():
-        if len({c.party for c in on_duty}) == len(on_duty):
+        if duty not in model.duties or len({c.party for c in on_duty}) == len(on_duty):
             continue  # nobody named twice: the common case, decided in one pass
         held: dict[str, list[Claim]] = {}
         for claim in on_duty:
             held.setdefault(claim.party, []).append(claim)
         for party, claims in held.items():
-            yield from _redundant(duty, party, claims)
+            if party in model.parties:  # an undefined one is unknown-party's to report
+                yield from _redundant(duty, party, claims)
 
 
 def _redundant(duty: str, party: str, claims: list[Claim]) -> Iterator[Finding]:

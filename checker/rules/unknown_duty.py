@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..finding import Finding, Severity
+from ..finding import Finding, Location, Severity
 from ..hints import Suggester, did_you_mean
 from ..model import PolicySet
 
@@ -36,16 +36,21 @@ SEVERITY = Severity.ERROR
 def check(model: PolicySet) -> Iterator[Finding]:
     duties = model.duties
     suggester = Suggester(duties)
+    # One finding per unknown duty, however many assignments name it.
+    by_duty: dict[str, list[Location]] = {}
     for ref in model.assignments:
         if ref.id not in duties:
-            yield Finding(
-                ID,
-                SEVERITY,
-                ref.id,
-                f"an assignment names duty {ref.id!r}, which is not defined{did_you_mean(ref.id, suggester)}",
-                ref.location,
-                detail=ref.id,
-            )
+            by_duty.setdefault(ref.id, []).append(ref.location)
+    for duty, places in by_duty.items():
+        yield Finding(
+            ID,
+            SEVERITY,
+            duty,
+            f"{_count(len(places))} duty {duty!r}, which is not defined{did_you_mean(duty, suggester)}",
+            places[0],
+            tuple(places[1:]),
+            detail=duty,
+        )
     for budget in model.budgets.values():
         for ref in budget.funds:
             if ref.id not in duties:
@@ -58,3 +63,7 @@ def check(model: PolicySet) -> Iterator[Finding]:
                     ref.location,
                     detail=ref.id,
                 )
+
+
+def _count(n: int) -> str:
+    return "an assignment names" if n == 1 else f"{n} assignments name"

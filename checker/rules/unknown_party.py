@@ -40,21 +40,14 @@ def check(model: PolicySet) -> Iterator[Finding]:
     parties = model.parties
     suggester = Suggester(parties)
 
-    def finding(subject: str, party: str, where: str, location: Location) -> Finding:
+    def finding(subject: str, party: str, where: str, location: Location, field: str) -> Finding:
         message = f"{where} names party {party!r}, which is not defined{did_you_mean(party, suggester)}"
-        return Finding(ID, SEVERITY, subject, message, location, detail=party)
+        # The field keeps apart one unknown party named in two letters of one duty.
+        return Finding(ID, SEVERITY, subject, message, location, detail=f"{field}:{party}")
 
     for claim in model.claims:
         if claim.party not in parties:
-            yield finding(claim.duty, claim.party, f"{claim.letter} of {claim.duty}", claim.location)
-    for subject, ref in iter_party_refs(model):
-        if ref.id not in parties:
-            yield finding(subject, ref.id, _role_of(model, subject), ref.location)
-
-
-def _role_of(model: PolicySet, subject: str) -> str:
-    if subject in model.parties:
-        return f"reports_to of {subject}"
-    if subject in model.budgets:
-        return f"a split of budget {subject}"
-    return f"a waiver of {subject}"
+            yield finding(claim.duty, claim.party, f"{claim.letter} of {claim.duty}", claim.location, claim.letter)
+    for ref in iter_party_refs(model):
+        if ref.party.id not in parties:
+            yield finding(ref.subject, ref.party.id, ref.where, ref.party.location, ref.field)
