@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .finding import Location
-from .loader import Document
+from .loader import Document, location
 
 LETTERS = ("accountable", "responsible", "consulted", "informed")
 # kind -> the top-level lists its documents hold
@@ -71,7 +71,6 @@ class Claim(NamedTuple):
     letter: str
     party: str
     location: Location
-    inline: bool  # in the duty's own `raci:` rather than an Assignments file
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,15 +253,15 @@ def _add_duty(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
     raci = item.get("raci")
     # A redefinition's RACI is not merged: the first definition is the duty.
     if model._define("duty", model.duties, duty) and raci:
-        _add_claims(model, doc, duty.id, raci, inline=True)
+        _add_claims(model, doc, duty.id, raci)
 
 
 def _add_assignment(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
     model.assignments.append(_ref(doc, item, "duty"))
-    _add_claims(model, doc, item["duty"], item, inline=False)
+    _add_claims(model, doc, item["duty"], item)
 
 
-def _add_claims(model: PolicySet, doc: Document, duty: str, letters: dict[str, Any], *, inline: bool) -> None:
+def _add_claims(model: PolicySet, doc: Document, duty: str, letters: dict[str, Any]) -> None:
     # The hottest part of building the model (one claim per name in every
     # letter), so positions are read directly rather than through Document.
     claims = model.claims
@@ -275,10 +274,10 @@ def _add_claims(model: PolicySet, doc: Document, duty: str, letters: dict[str, A
             continue
         if named.__class__ is str:
             mark = letter_marks[letter][1]
-            claims.append(Claim(duty, letter, named, Location(file, mark.line + 1, mark.column + 1), inline))
+            claims.append(Claim(duty, letter, named, location(file, mark)))
         else:
             for party, mark in zip(named, positions[id(named)], strict=True):
-                claims.append(Claim(duty, letter, party, Location(file, mark.line + 1, mark.column + 1), inline))
+                claims.append(Claim(duty, letter, party, location(file, mark)))
 
 
 def _add_pool(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+import yaml
 
 from tests.conftest import PARTIES, write_tree
 
@@ -65,24 +66,17 @@ def test_dogfood_config_is_valid() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("tool", ["git"])
-def test_hook_lets_a_good_commit_through_and_blocks_double_ownership(tmp_path: Path, tool: str) -> None:
+def test_hook_lets_a_good_commit_through_and_blocks_double_ownership(tmp_path: Path) -> None:
+    tool = "git"
     env = _env(tmp_path)
     repo = tmp_path / "governance"
     repo.mkdir()
-    # A local hook entry with the same settings as our manifest, running this
-    # checkout's `raci`, so pre-commit downloads nothing.
-    config = f"""\
-repos:
-  - repo: local
-    hooks:
-      - id: raci-check
-        name: raci check
-        entry: {sys.executable} -m checker check
-        language: system
-        pass_filenames: false
-        files: '(^|/)(policies/.+\\.ya?ml|\\.raci\\.yaml)$'
-"""
+    # Our manifest's hook, as a local entry running this checkout's `raci`
+    # (`language: system`), so pre-commit downloads nothing.
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    local = {**hook, "language": "system", "entry": f"{sys.executable} -m checker check"}
+    local.pop("minimum_pre_commit_version", None)
+    config = yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]})
     write_tree(
         repo,
         {
@@ -108,3 +102,14 @@ repos:
     assert "policies/assignments/cio-office.yaml:5:18" in output
     log = _run([tool, "log", "--format=%s"], repo, env).stdout.splitlines()
     assert log == ["Incident response: the CISO is accountable"]
+
+
+def test_manifest_declares_the_raci_check_hook_for_the_whole_set() -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "raci-check"
+    assert hook["language"] == "python"
+    assert hook["entry"] == "raci check"
+    assert hook["pass_filenames"] is False
+    assert re.search(hook["files"], "policies/duties/security.yaml")
+    assert re.search(hook["files"], ".raci.yaml")
+    assert not re.search(hook["files"], "src/app.py")
