@@ -18,6 +18,7 @@ from .config import Config, ConfigError, shown_path
 from .discover import PathError, discover, read_source
 from .finding import Finding, Location, Severity
 from .hints import did_you_mean
+from .loader import MAX_REPORTED_PER_FILE, MORE
 from .model import PolicySet
 from .paths import display_name, repository_root
 from .registry import RULES
@@ -105,7 +106,7 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
 
 
 # A hostile file can hold a million problems; a person needs the first of each kind.
-MAX_PER_FILE_AND_RULE = 100
+MAX_PER_FILE_AND_RULE = MAX_REPORTED_PER_FILE
 
 
 def _capped(found: list[Finding]) -> list[Finding]:
@@ -115,6 +116,9 @@ def _capped(found: list[Finding]) -> list[Finding]:
     kept: list[Finding] = []
     count: dict[str, int] = {}
     for finding in sorted(found, key=Finding.sort_key):
+        if finding.detail == MORE:  # the loader's own count of what it left out
+            kept.append(finding)
+            continue
         n = count[finding.rule] = count.get(finding.rule, 0) + 1
         if n <= MAX_PER_FILE_AND_RULE:
             kept.append(finding)
@@ -127,7 +131,7 @@ def _capped(found: list[Finding]) -> list[Finding]:
                     last,
                     message=f"{more:,} more {rule} findings in this file are not listed",
                     related=(),
-                    detail="(more)",
+                    detail=MORE,
                 )
             )
     return kept

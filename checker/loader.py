@@ -141,6 +141,7 @@ _MAX_INT_DIGITS = 64
 LATER_VALUE_USED = "; the later value is used"
 # A hostile file can repeat a key a million times; a person needs the first few.
 MAX_REPORTED_PER_FILE = 100
+MORE = "(more)"  # the detail of a finding that counts those left out
 
 _CORE = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null")}
@@ -496,7 +497,7 @@ def _more_duplicates(file: str, more: int, last: Finding) -> Finding:
         last.location,
         f"{more:,} more duplicate keys in this file are not listed; the later value is used for each",
         related=(),
-        detail="(more)",
+        detail=MORE,
     )
 
 
