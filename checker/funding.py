@@ -14,7 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .model import PolicySet
-from .money import share, split_amount
+from .money import share, split_amount, total
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,16 +54,16 @@ class PoolLine:
     currency: str
     period: str
     amount: Decimal
-    committed: Decimal  # budgets of the pool's currency only
+    committed: Fraction  # budgets of the pool's currency only
     budgets: tuple[str, ...]
 
     @property
-    def available(self) -> Decimal:
-        return self.amount - self.committed
+    def available(self) -> Fraction:
+        return Fraction(self.amount) - self.committed
 
     @property
     def used(self) -> Fraction:
-        return Fraction(self.committed) / Fraction(self.amount)
+        return self.committed / Fraction(self.amount)
 
     @property
     def overcommitted(self) -> bool:
@@ -106,7 +106,7 @@ def funding_view(model: PolicySet) -> FundingView:
     pools = []
     for pool in sorted(model.pools.values(), key=lambda p: p.id):
         drawing = [b for b in budgets if b.pool == pool.id and b.currency == pool.currency]
-        committed = sum((b.amount for b in drawing), Decimal(0))
+        committed = total(b.amount for b in drawing)
         pools.append(
             PoolLine(pool.id, pool.currency, pool.period, pool.amount, committed, tuple(b.id for b in drawing))
         )

@@ -8,6 +8,7 @@ whether two offices claim the same dollar.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 
@@ -31,6 +32,11 @@ _MINOR_UNITS: dict[int, str] = {
 MINOR_UNITS: dict[str, int] = {code: digits for digits, codes in _MINOR_UNITS.items() for code in codes.split()}
 
 HUNDRED = Fraction(100)
+
+
+def total(values: Iterable[Decimal]) -> Fraction:
+    """An exact sum (adding `Decimal`s rounds to the context's 28 significant digits)."""
+    return sum((Fraction(v) for v in values), Fraction(0))
 
 
 def decimal_places(value: Decimal) -> int:
@@ -59,7 +65,7 @@ def to_decimal(value: Fraction, places: int = 6) -> Decimal:
     exact = _exact_decimal(value)
     if exact is not None:
         return exact
-    return Decimal(round(value * 10**places)).scaleb(-places)
+    return _scaled(round(value * 10**places), places)
 
 
 def is_exact(value: Fraction) -> bool:
@@ -74,8 +80,12 @@ def _exact_decimal(value: Fraction) -> Decimal | None:
     if denominator != 1:
         return None  # a third, a seventh: no finite decimal
     places = max(twos, fives)
-    scaled = value * 10**places
-    return Decimal(scaled.numerator).scaleb(-places)
+    return _scaled((value * 10**places).numerator, places)
+
+
+def _scaled(digits: int, places: int) -> Decimal:
+    """digits x 10^-places, exactly (`Decimal.scaleb` would round to the context's 28 digits)."""
+    return Decimal(f"{digits}e-{places}")
 
 
 def _strip_powers(n: int, base: int) -> tuple[int, int]:
@@ -102,7 +112,7 @@ def money(value: Fraction | Decimal, currency: str) -> str:
     exact = _exact_decimal(fraction)
     if exact is None:  # a third of a budget: no finite decimal
         return f"{currency} ≈{to_decimal(fraction, places):,}"
-    digits = max(places, decimal_places(exact.normalize()))
+    digits = max(places, decimal_places(exact))
     return f"{currency} {exact:,.{digits}f}"
 
 

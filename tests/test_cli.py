@@ -131,7 +131,7 @@ def test_clean_set_exits_0(project: Path) -> None:
     no_traceback(result)
     assert result.exit_code == 0, result.output
     last = result.stdout.splitlines()[-1]
-    assert last.startswith("checked 2 files: 5 parties, 1 duties")
+    assert last.startswith("checked 2 files: 5 parties, 1 duty;")
     assert last.endswith("no problems found")
     assert result.stderr == ""
 
@@ -149,7 +149,7 @@ def test_findings_exit_1_with_lines_and_a_summary_table(project: Path) -> None:
     assert "    also at policies/duties.yaml:7:27" in lines
     header = next(i for i, line in enumerate(lines) if line.split() == ["rule", "severity", "findings"])
     assert lines[header + 2].split() == ["double-ownership", "error", "1"]
-    assert lines[-1] == "checked 2 files: 5 parties, 1 duties; 1 error"
+    assert lines[-1] == "checked 2 files: 5 parties, 1 duty; 1 error"
 
 
 def test_paths_argument_checks_those_paths(project: Path) -> None:
@@ -206,10 +206,18 @@ def test_bad_config_exits_2_with_one_line(project: Path) -> None:
     assert "polices" in line
 
 
-def test_config_with_unknown_rule_exits_2(project: Path) -> None:
+def test_config_with_unknown_rule_is_a_finding_and_exits_1(project: Path) -> None:
     policies(project, CLEAN_DUTIES)
     write_tree(project, {".raci.yaml": "rules: {nope-rule: off}\n"})
-    assert "nope-rule" in usage_error(invoke("check"))
+    result = invoke("check")
+    no_traceback(result)
+    assert result.exit_code == 1, result.output
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0] == (
+        ".raci.yaml:1:9: error schema rules: 'nope-rule' is not a built-in or custom rule; its severity is unused"
+    )
+    assert lines[-1] == "checked 2 files: 5 parties, 1 duty; 1 error"
 
 
 def test_config_option(project: Path) -> None:

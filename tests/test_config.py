@@ -97,15 +97,20 @@ def test_git_file_marks_a_worktree_root(tmp_path: Path) -> None:
     assert load_config(cwd=worktree).file is None
 
 
-def test_lookup_outside_any_repository(tmp_path: Path) -> None:
+def test_lookup_outside_any_repository_is_the_current_folder_only(tmp_path: Path) -> None:
     if repository_root(tmp_path) is not None:
         pytest.skip("the temporary folder is inside a git repository")
-    write_tree(tmp_path, {CONFIG_NAME: "fail_on: info\n"})
+    # A stray file in a home or temporary folder must not take over the runs below it.
+    write_tree(tmp_path, {CONFIG_NAME: "fail_on: info\n", f"x/{CONFIG_NAME}": "fail_on: warning\n"})
     inner = tmp_path / "x" / "y"
     inner.mkdir(parents=True)
     config = load_config(cwd=inner)
-    assert config.file == tmp_path / CONFIG_NAME
-    assert config.fail_on is Severity.INFO
+    assert config.file is None
+    assert config.fail_on is Severity.ERROR
+    assert config.policies == (inner / "policies",)
+    here = load_config(cwd=tmp_path / "x")
+    assert here.file == tmp_path / "x" / CONFIG_NAME
+    assert here.fail_on is Severity.WARNING
 
 
 def test_config_path_override(repo: Path) -> None:
@@ -308,16 +313,59 @@ def test_several_documents(repo: Path) -> None:
     assert "single YAML document" in message
 
 
-def test_unknown_rule_name_raised_by_check(repo: Path) -> None:
-    write_tree(repo, {"policies/parties.yaml": PARTIES, CONFIG_NAME: "rules:\n  idle-pary: off\n"})
+def test_unknown_rule_name_is_a_schema_finding_at_its_key(repo: Path) -> None:
+    write_tree(repo, {"policies/parties.yaml": PARTIES, CONFIG_NAME: "fail_on: error\nrules:\n  idle-pary: off\n"})
     config = load_config(cwd=repo)  # the rule names are only known once the policy set is read
+    report = check(config=config)
+    (finding,) = of_rule(report, "schema")
+    assert finding.location == (CONFIG_NAME, 3, 3)
+    assert finding.subject == CONFIG_NAME
+    assert finding.message == (
+        "rules: 'idle-pary' is not a built-in or custom rule (did you mean 'idle-party'?); its severity is unused"
+    )
+    assert finding.detail == "rules.idle-pary"
+    assert finding.severity is Severity.ERROR
+    assert report.failed(Severity.ERROR)
+    # The unknown name changes no other rule: idle-party still reports.
+    assert of_rule(report, "idle-party") != []
+
+
+def test_unknown_rule_name_is_placed_relative_to_the_working_directory(repo: Path) -> None:
+    write_tree(repo, {"gov/parties.yaml": PARTIES, f"conf/{CONFIG_NAME}": "policies: [../gov]\nrules: {nope: off}\n"})
+    report = check(config=load_config(Path(f"conf/{CONFIG_NAME}"), cwd=repo))
+    (finding,) = of_rule(report, "schema")
+    assert finding.location == (f"conf/{CONFIG_NAME}", 2, 9)
+    assert finding.message == "rules: 'nope' is not a built-in or custom rule; its severity is unused"
+
+
+def test_custom_rule_missing_from_a_broken_rules_file_still_shows_that_file(repo: Path) -> None:
+    write_tree(
+        repo,
+        {
+            "policies/parties.yaml": PARTIES,
+            "policies/rules.yaml": "apiVersion: raci/v1\nkind: Rules\nrules: [{id: security-embedded\n",
+            CONFIG_NAME: "rules:\n  security-embedded: warning\n",
+        },
+    )
+    report = check(config=load_config(cwd=repo))
+    (syntax,) = of_rule(report, "yaml-syntax")
+    assert syntax.location.file == "policies/rules.yaml"
+    (unknown,) = of_rule(report, "schema")
+    assert unknown.location == (CONFIG_NAME, 2, 3)
+    assert unknown.detail == "rules.security-embedded"
+
+
+def test_missing_policies_folder_names_the_config_file(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(repo, {"policies/parties.yaml": PARTIES, CONFIG_NAME: "policies: [policies, gov]\n"})
     with pytest.raises(ConfigError) as caught:
-        check(config=config)
-    message = str(caught.value)
-    assert "\n" not in message
-    assert CONFIG_NAME in message
-    assert "unknown rule 'idle-pary'" in message
-    assert "did you mean 'idle-party'?" in message
+        check(config=load_config(cwd=repo))
+    assert str(caught.value) == f"{CONFIG_NAME}: policies: gov does not exist"
+    (repo / "sub").mkdir()
+    monkeypatch.chdir(repo / "sub")
+    with pytest.raises(ConfigError) as caught:
+        check(config=load_config(cwd=repo / "sub"))
+    # the configuration is not below the working directory: its full path
+    assert str(caught.value) == f"{repo / CONFIG_NAME}: policies: ../gov does not exist"
 
 
 def test_custom_rule_name_is_not_unknown(repo: Path) -> None:
@@ -340,4 +388,4 @@ def test_custom_rule_name_is_not_unknown(repo: Path) -> None:
             CONFIG_NAME: "rules:\n  security-embedded: warning\n",
         },
     )
-    check(config=load_config(cwd=repo))  # no ConfigError
+    assert of_rule(check(config=load_config(cwd=repo)), "schema") == []

@@ -141,7 +141,7 @@ def test_link_to_a_file_outside_the_repository_is_refused_unread(tmp_path: Path,
     assert finding.rule == "yaml-syntax"
     assert finding.subject == "policies/leak.yaml"
     assert finding.location == ("policies/leak.yaml", 1, 1)
-    assert "outside the repository" in finding.message
+    assert finding.message == "a symbolic link to outside the repository; not read"
 
     report = run_check(repo)
     (finding,) = of_rule(report, "yaml-syntax")
@@ -166,9 +166,19 @@ def test_folder_link_leaving_the_repository_is_not_followed(tmp_path: Path, repo
     write_tree(tmp_path, {"outside/secret.yaml": LEAKY})
     write_tree(repo, {"policies/parties.yaml": PARTIES})
     os.symlink(tmp_path / "outside", repo / "policies" / "linked")
+    sources, refused = discover([repo / "policies"], repo)
+    assert [s.name for s in sources] == ["policies/parties.yaml"]
+    (finding,) = refused
+    assert finding.rule == "yaml-syntax"
+    assert finding.subject == "policies/linked"
+    assert finding.location == ("policies/linked", 1, 1)
+    assert finding.message == "a symbolic link to outside the repository; not read"
+
     report = run_check(repo)
+    assert [f.location for f in of_rule(report, "yaml-syntax")] == [("policies/linked", 1, 1)]
     assert SECRET not in everything_said(report)
-    assert report.files == 1
+    assert report.files == 2  # the refused folder counts as a checked file
+    assert report.counts["parties"] == 5
 
 
 @posix_only

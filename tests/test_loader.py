@@ -274,6 +274,40 @@ def test_duplicate_keys_in_two_documents_both_reported() -> None:
     assert [d.value for d in loaded.documents] == [{"a": 2}, {"b": 2}]
 
 
+def test_a_key_written_three_times_counts_and_names_the_first_line() -> None:
+    findings = load("a: 1\na: 2\na: 3\n").findings
+    assert [at(f.location) for f in findings] == [(2, 1), (3, 1)]
+    assert [f.message for f in findings] == [
+        "duplicate key 'a' at a: first written at line 1; the later value is used",
+        "duplicate key 'a' at a (3 times): first written at line 1; the later value is used",
+    ]
+    assert [f.detail for f in findings] == ["a", "a#3"]
+    assert [[at(r) for r in f.related] for f in findings] == [[(1, 1)], [(1, 1)]]
+
+
+def test_repeated_keys_are_counted_per_key_path() -> None:
+    # `a`'s first mapping is dropped when `a` is written again: `b`'s own `x`
+    # must not inherit its count (as it could when counts were kept per object id).
+    findings = load("a:\n  x: 1\n  x: 2\na: 0\nb:\n  x: 1\n  x: 2\n").findings
+    assert [(at(f.location), f.detail) for f in findings] == [((3, 3), "a.x"), ((4, 1), "a"), ((7, 3), "b.x")]
+    assert findings[2].message == "duplicate key 'x' at b.x: first written at line 6; the later value is used"
+
+
+def test_at_most_100_duplicate_keys_per_file_then_one_that_counts_the_rest() -> None:
+    loaded = load("".join(f"k{i}: 1\nk{i}: 2\n" for i in range(150)))
+    assert len(loaded.findings) == 101
+    *listed, more = loaded.findings
+    assert listed[-1].detail == "k99"
+    assert more.rule == "duplicate-key"
+    assert more.message == "50 more duplicate keys in this file are not listed; the later value is used for each"
+    assert more.detail == "(more)"
+    assert at(more.location) == (200, 1)
+    assert more.related == ()
+    # every key still takes its later value
+    (document,) = loaded.documents
+    assert document.value == {f"k{i}": 2 for i in range(150)}
+
+
 # --- refusals: one yaml-syntax finding, no documents ------------------------------------------
 
 SYNTAX_CASES = [
@@ -314,6 +348,50 @@ def test_refused_with_one_finding(data: bytes, line: int, column: int, words: st
     assert at(finding.location) == (line, column)
     assert words.lower() in finding.message.lower()
     assert "\n" not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "message"),
+    [
+        pytest.param(
+            b"a: [1, 2\n",
+            2,
+            1,
+            "did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)",
+            id="flow-sequence",
+        ),
+        pytest.param(
+            b"a: {x: 1\n",
+            2,
+            1,
+            "did not find expected ',' or '}' (while parsing a flow mapping at line 1, column 4)",
+            id="flow-mapping",
+        ),
+        pytest.param(
+            b'a: "x\n',
+            2,
+            1,
+            "found unexpected end of stream (while scanning a quoted scalar at line 1, column 4)",
+            id="quoted-scalar",
+        ),
+        pytest.param(
+            b"a:\n  - x\n  y: 1\n",
+            3,
+            3,
+            "did not find expected '-' indicator (while parsing a block collection at line 2, column 3)",
+            id="block-collection",
+        ),
+        # libyaml's context is at the problem itself here: it adds nothing
+        pytest.param(b"a: @x\n", 1, 4, "found character that cannot start any token", id="same-place"),
+        pytest.param(b"a: b: c\n", 1, 5, "mapping values are not allowed in this context", id="no-context"),
+    ],
+)
+def test_syntax_message_gives_the_problem_then_where_its_context_began(
+    data: bytes, line: int, column: int, message: str
+) -> None:
+    (finding,) = load(data).findings
+    assert at(finding.location) == (line, column)
+    assert finding.message == message
 
 
 def test_invalid_utf8_message_is_not_a_byte_offset() -> None:

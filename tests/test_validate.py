@@ -69,7 +69,7 @@ def test_id_pattern_message_placed_at_the_value() -> None:
     finding = only(checked)
     assert finding.message.startswith("duties[1].raci.accountable: 'ciso ' does not match the id pattern")
     assert where(finding) == (9, 20)
-    assert finding.detail == "duties[1].raci.accountable"
+    assert finding.detail == "duties[sec.x].raci.accountable pattern"
     assert checked.kind == "Duties"
     assert checked.dropped == {("duties", 1)}
 
@@ -105,7 +105,7 @@ def test_unknown_key_with_did_you_mean_placed_at_the_key() -> None:
     finding = only(checked)
     assert finding.message == "duties[0]: unknown key 'domian' (did you mean 'domain'?)"
     assert where(finding) == (6, 5)
-    assert finding.detail == "duties[0].domian"
+    assert finding.detail == "duties[sec.x].domian additionalProperties"
     assert checked.dropped == {("duties", 0)}
     assert checked.kind == "Duties"
 
@@ -233,22 +233,24 @@ def test_invalid_item_is_dropped_while_the_rest_is_kept() -> None:
     assert [where(f) for f in checked.findings] == [(5, 48), (7, 10)]
 
 
-def test_top_level_problem_sets_kind_none() -> None:
+def test_unknown_top_level_key_keeps_the_document() -> None:
     checked = check(
         """\
         apiVersion: raci/v1
         kind: Duties
-        duties: []
+        duties: [{id: sec.x, title: X}]
         dutie: []
         """
     )
     finding = only(checked)
-    assert checked.kind is None
+    assert checked.kind == "Duties"
+    assert checked.dropped == set()
     assert finding.message == "unknown key 'dutie' (did you mean 'duties'?)"
     assert where(finding) == (4, 1)
+    assert finding.detail == "dutie additionalProperties"
 
 
-def test_top_level_list_of_wrong_type_sets_kind_none() -> None:
+def test_top_level_list_of_wrong_type_drops_the_list() -> None:
     checked = check(
         """\
         apiVersion: raci/v1
@@ -257,7 +259,9 @@ def test_top_level_list_of_wrong_type_sets_kind_none() -> None:
         """
     )
     finding = only(checked)
-    assert checked.kind is None
+    assert checked.kind == "Duties"
+    assert checked.dropped == {("duties", None)}
+    assert finding.detail == "duties type"
     assert finding.message.startswith("duties: ")
     assert "expected a list" in finding.message
     assert where(finding) == (3, 9)
@@ -268,12 +272,46 @@ def test_wrong_container_type_message_reads_well() -> None:
     assert "a mapping is a mapping" not in finding.message
 
 
+def test_null_top_level_list_is_empty_and_dropped() -> None:
+    checked = check("apiVersion: raci/v1\nkind: Duties\nduties:\n")
+    finding = only(checked)
+    assert finding.message == "duties: is empty, expected a list"
+    assert where(finding) == (3, 8)
+    assert finding.detail == "duties type"
+    assert checked.kind == "Duties"
+    assert checked.dropped == {("duties", None)}
+
+
+def test_null_mapping_in_an_item_is_empty() -> None:
+    checked = check("apiVersion: raci/v1\nkind: Duties\nduties:\n  - id: sec.x\n    title: X\n    raci:\n")
+    finding = only(checked)
+    assert finding.message == "duties[0].raci: is empty, expected a mapping"
+    assert where(finding) == (6, 10)
+    assert checked.dropped == {("duties", 0)}
+
+
+def test_a_broken_list_drops_only_that_list() -> None:
+    checked = check(
+        """\
+        apiVersion: raci/v1
+        kind: Budgets
+        pools: {id: p}
+        budgets: []
+        """
+    )
+    assert only(checked).detail == "pools type"
+    assert checked.kind == "Budgets"
+    assert checked.dropped == {("pools", None)}
+
+
 def test_missing_top_level_list() -> None:
     checked = check("apiVersion: raci/v1\nkind: Duties\n")
     finding = only(checked)
-    assert checked.kind is None
+    assert checked.kind == "Duties"
+    assert checked.dropped == set()
     assert finding.message == "missing required key 'duties'"
     assert where(finding) == (1, 1)
+    assert finding.detail == "(document) required:duties"
 
 
 def test_missing_api_version() -> None:
@@ -335,14 +373,10 @@ def test_kind_that_is_a_number() -> None:
     assert only(checked).message.startswith("unknown kind 7: expected one of")
 
 
-def test_empty_document() -> None:
+def test_empty_document_is_ignored() -> None:
     loaded = load_bytes(b"# a comment\n---\n...\n", FILE)
     (doc,) = loaded.documents
-    checked = check_document(doc)
-    finding = only(checked)
-    assert checked.kind is None
-    assert finding.message == "empty document: expected apiVersion and kind"
-    assert where(finding) == (2, 1)
+    assert check_document(doc) == Checked(None)
 
 
 @pytest.mark.parametrize("text", ["- apiVersion: raci/v1\n- kind: Duties\n", "just words\n", "42\n"])
@@ -352,6 +386,115 @@ def test_non_mapping_document(text: str) -> None:
     assert checked.kind is None
     assert finding.message == "a policy document must be a mapping with apiVersion and kind"
     assert where(finding) == (1, 1)
+
+
+def test_invalid_date_is_refused_by_its_format() -> None:
+    checked = check(
+        """\
+        apiVersion: raci/v1
+        kind: Waivers
+        waivers:
+          - rule: double-ownership
+            subject: sec.x
+            reason: Joint accountability during the transition
+            approved_by: [cio, ciso]
+            expires: 2027-02-30
+        """
+    )
+    finding = only(checked)
+    assert finding.message == "waivers[0].expires: '2027-02-30' is not a valid date"
+    assert where(finding) == (8, 14)
+    assert finding.detail == "waivers[0].expires format"
+    assert checked.dropped == {("waivers", 0)}
+
+
+def test_valid_date_passes_its_format() -> None:
+    checked = check(
+        """\
+        apiVersion: raci/v1
+        kind: Waivers
+        waivers:
+          - {rule: double-ownership, subject: sec.x, reason: R, approved_by: [cio], expires: 2028-02-29}
+        """
+    )
+    assert checked.findings == []
+
+
+def test_key_refused_by_a_false_schema_says_why() -> None:
+    checked = check(
+        """\
+        apiVersion: raci/v1
+        kind: Rules
+        rules:
+          - id: security-embedded
+            type: require
+            description: Security is consulted on every security duty
+            select: {ids: ["sec.*"]}
+            require: {party: ciso, as: [consulted]}
+            left: {ids: ["sec.*"]}
+        """
+    )
+    finding = only(checked)
+    assert finding.message == "rules[0].left: not allowed here: `left` is not used by require rules"
+    assert where(finding) == (9, 11)
+    assert finding.detail == "rules[security-embedded].left falseSchema"
+    assert checked.dropped == {("rules", 0)}
+
+
+# --- detail: what tells one schema finding from another ---------------------------------------
+
+
+def test_detail_names_an_assignment_by_its_duty() -> None:
+    finding = only(
+        check(
+            """\
+            apiVersion: raci/v1
+            kind: Assignments
+            assignments:
+              - {duty: sec.x, accountable: Cisco}
+            """
+        )
+    )
+    assert finding.message.startswith("assignments[0].accountable: 'Cisco' does not match the id pattern")
+    assert finding.detail == "assignments[sec.x].accountable pattern"
+
+
+def test_detail_keeps_the_index_of_an_item_without_an_id() -> None:
+    checked = check(
+        """\
+        apiVersion: raci/v1
+        kind: Duties
+        duties:
+          - {id: sec.x, title: X}
+          - {domain: it}
+        """
+    )
+    missing_id, missing_title = checked.findings
+    assert where(missing_id) == where(missing_title) == (5, 5)
+    assert missing_id.message == "duties[1]: missing required key 'id'"
+    assert missing_id.detail == "duties[1] required:id"
+    assert missing_title.detail == "duties[1] required:title"
+    # two problems on one node: two identities
+    assert missing_id.fingerprint != missing_title.fingerprint
+
+
+def test_detail_of_a_later_document_is_numbered() -> None:
+    loaded = load_bytes(
+        b"apiVersion: raci/v1\nkind: Duties\nduties:\n  - {id: sec.x, titel: X}\n"
+        b"---\napiVersion: raci/v1\nkind: Duties\nduties:\n  - {id: sec.x, titel: X}\n",
+        FILE,
+    )
+    first, second = (check_document(doc) for doc in loaded.documents)
+    assert [f.detail for f in first.findings] == [
+        "duties[sec.x] required:title",
+        "duties[sec.x].titel additionalProperties",
+    ]
+    assert [f.detail for f in second.findings] == [
+        "#2 duties[sec.x] required:title",
+        "#2 duties[sec.x].titel additionalProperties",
+    ]
+    assert [where(f) for f in second.findings] == [(9, 5), (9, 17)]
+    assert {f.fingerprint for f in first.findings}.isdisjoint(f.fingerprint for f in second.findings)
 
 
 def test_findings_are_sorted_by_position() -> None:

@@ -27,11 +27,11 @@ Passing example::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
+from fractions import Fraction
 
 from ..finding import Finding, Severity
 from ..model import Budget, PolicySet
-from ..money import money
+from ..money import money, total
 
 ID = "pool-overcommitted"
 SEVERITY = Severity.ERROR
@@ -45,16 +45,17 @@ def check(model: PolicySet) -> Iterator[Finding]:
             drawing.setdefault(pool.id, []).append(budget)
     for pool_id, budgets in drawing.items():
         pool = model.pools[pool_id]
-        committed = sum((b.amount for b in budgets), start=Decimal(0))
+        committed = total(b.amount for b in budgets)
         if committed <= pool.amount:
             continue
         claims = ", ".join(f"{b.id} {money(b.amount, pool.currency)}" for b in budgets)
+        over = committed - Fraction(pool.amount)
         yield Finding(
             ID,
             SEVERITY,
             pool.id,
             f"pool {pool.id} holds {money(pool.amount, pool.currency)} but its budgets claim "
-            f"{money(committed, pool.currency)}, over by {money(committed - pool.amount, pool.currency)}: {claims}",
+            f"{money(committed, pool.currency)}, over by {money(over, pool.currency)}: {claims}",
             pool.location,
             tuple(b.pool.location for b in budgets if b.pool is not None),
         )

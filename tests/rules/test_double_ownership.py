@@ -164,3 +164,86 @@ def test_inline_and_two_assignment_files_relate_every_other_claim(check_files: C
     assert finding.detail == "ceo,cio,ciso"
     for party in ("ceo", "cio", "ciso"):
         assert party in finding.message
+
+
+def test_message_lists_each_party_once_with_all_its_places(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/security.yaml": DUTY,
+            "assignments/cio-office.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: sec.incident-response
+                    accountable: cio
+                  - duty: sec.incident-response
+                    accountable: ciso
+                """,
+        }
+    )
+    (finding,) = of_rule(report, "double-ownership")
+    assert finding.message == (
+        "sec.incident-response has 2 accountable parties: cio (policies/assignments/cio-office.yaml:5:18),"
+        " ciso (policies/assignments/cio-office.yaml:7:18, policies/duties/security.yaml:7:20);"
+        " exactly one party must be accountable"
+    )
+    assert finding.location == ("policies/assignments/cio-office.yaml", 5, 18)
+    assert where(finding.related) == [
+        ("policies/assignments/cio-office.yaml", 7, 18),
+        ("policies/duties/security.yaml", 7, 20),
+    ]
+    assert finding.detail == "cio,ciso"
+
+
+def test_quiet_when_the_second_accountable_is_an_undefined_party(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/security.yaml": DUTY,
+            "assignments/cio-office.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: sec.incident-response
+                    accountable: cisco
+                """,
+        }
+    )
+    # a typo is not a second owner: unknown-party reports it
+    assert of_rule(report, "double-ownership") == []
+    assert [f.detail for f in of_rule(report, "unknown-party")] == ["accountable:cisco"]
+
+
+def test_an_undefined_party_is_left_out_of_a_real_double_ownership(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/security.yaml": DUTY,
+            "assignments/cio-office.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: sec.incident-response
+                    accountable: [cisco, cio]
+                """,
+        }
+    )
+    (finding,) = of_rule(report, "double-ownership")
+    assert finding.location == ("policies/assignments/cio-office.yaml", 5, 26)
+    assert where(finding.related) == [("policies/duties/security.yaml", 7, 20)]
+    assert finding.detail == "cio,ciso"
+    assert "cisco" not in finding.message
+
+
+def test_quiet_on_claims_on_an_undefined_duty(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "assignments/cio-office.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: sec.incident-respons
+                    accountable: [cio, ciso]
+                """,
+        }
+    )
+    assert of_rule(report, "double-ownership") == []
+    assert positions(report, "unknown-duty") == [("policies/assignments/cio-office.yaml", 4, 11)]

@@ -121,7 +121,27 @@ def test_a_key_written_three_times_names_the_first_line(check_files: CheckFiles)
     )
     assert positions(report, RULE) == [(FILE, 8, 7), (FILE, 9, 7)]
     second, third = of_rule(report, RULE)
-    assert "first written at line 7" in third.message
+    assert "(3 times)" not in second.message
+    assert third.message == (
+        "duplicate key 'accountable' at duties[0].raci.accountable (3 times): first written at line 7;"
+        " the later value is used"
+    )
+    assert (second.detail, third.detail) == ("duties[0].raci.accountable", "duties[0].raci.accountable#3")
     assert (FILE, 7, 7) in where(third.related)
     # Two findings, two identities (a baseline must not mistake one for the other).
     assert second.fingerprint != third.fingerprint
+
+
+def test_at_most_100_per_file_then_one_that_counts_the_rest(check_files: CheckFiles) -> None:
+    repeated = "".join(f"      k{i}: 1\n      k{i}: 2\n" for i in range(150))
+    report = check_files(
+        {
+            "duties/security.yaml": "apiVersion: raci/v1\nkind: Duties\nduties:\n  - id: sec.x\n    title: X\n"
+            "    raci:\n" + repeated,
+        }
+    )
+    findings = of_rule(report, RULE)
+    assert len(findings) == 101  # the loader's own count is not counted again by the engine
+    (more,) = [f for f in findings if f.detail == "(more)"]
+    assert more.message == "50 more duplicate keys in this file are not listed; the later value is used for each"
+    assert more.location == (FILE, 206, 7)

@@ -131,7 +131,7 @@ def test_unknown_parties_and_duties_of_a_budget_are_reported_against_the_budget(
     (party,) = of_rule(report, "unknown-party")
     assert (party.location.line, party.location.column) == (10, 17)
     assert party.subject == "fy27-security-tooling"
-    assert party.detail == "cisco"
+    assert party.detail == "splits:cisco"
     assert "did you mean 'ciso'?" in party.message
     (duty,) = of_rule(report, "unknown-duty")
     assert (duty.location.line, duty.location.column) == (8, 13)

@@ -82,3 +82,28 @@ def test_quiet_when_every_claim_is_by_an_active_party(check_files: CheckFiles) -
         }
     )
     assert of_rule(report, RULE) == []
+
+
+def test_quiet_on_a_claim_on_an_undefined_duty(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "people.yaml": INACTIVE_DEPUTY,
+            "duties/security.yaml": """\
+                apiVersion: raci/v1
+                kind: Duties
+                duties:
+                  - id: sec.awareness-training
+                    title: Run the annual security awareness training
+                    raci: {accountable: ciso, responsible: [security-ops]}
+                """,
+            "assignments/it.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: sec.awareness-trainig
+                    consulted: [deputy-cio]
+                """,
+        }
+    )
+    assert of_rule(report, RULE) == []
+    assert positions(report, "unknown-duty") == [("policies/assignments/it.yaml", 4, 11)]

@@ -127,4 +127,4 @@ def test_quiet_when_the_responsible_is_an_unknown_party(check_files: CheckFiles)
         }
     )
     assert of_rule(report, RULE) == []
-    assert [f.detail for f in of_rule(report, "unknown-party")] == ["security-office"]
+    assert [f.detail for f in of_rule(report, "unknown-party")] == ["responsible:security-office"]

@@ -121,3 +121,53 @@ def test_fires_when_accountable_and_responsible_come_with_a_third_letter(check_f
     assert positions(report, RULE) == [("policies/duties/it.yaml", 9, 18)]
     (finding,) = of_rule(report, RULE)
     assert where(finding.related) == [("policies/duties/it.yaml", 7, 20), ("policies/duties/it.yaml", 8, 21)]
+
+
+def test_quiet_on_claims_on_an_undefined_duty(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/it.yaml": """\
+                apiVersion: raci/v1
+                kind: Duties
+                duties:
+                  - id: it.change-management
+                    title: Approve and schedule production changes
+                    raci: {accountable: cio, responsible: [it-ops]}
+                """,
+            "assignments/security.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: it.change-managment
+                    consulted: [ciso]
+                    informed: [ciso]
+                """,
+        }
+    )
+    assert of_rule(report, RULE) == []
+    assert positions(report, "unknown-duty") == [("policies/assignments/security.yaml", 4, 11)]
+
+
+def test_quiet_on_an_undefined_party_in_two_letters(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/it.yaml": """\
+                apiVersion: raci/v1
+                kind: Duties
+                duties:
+                  - id: it.change-management
+                    title: Approve and schedule production changes
+                    raci:
+                      accountable: cio
+                      responsible: [it-ops]
+                      consulted: [security-office]
+                      informed: [security-office]
+                """,
+        }
+    )
+    assert of_rule(report, RULE) == []
+    # the undefined party is reported once per place, by the rule meant for it
+    assert [f.detail for f in of_rule(report, "unknown-party")] == [
+        "consulted:security-office",
+        "informed:security-office",
+    ]

@@ -23,7 +23,7 @@ def test_fires_on_an_id_with_a_trailing_space(check_files: CheckFiles) -> None:
     assert positions(report, RULE) == [(FILE, 4, 9)]
     (finding,) = of_rule(report, RULE)
     assert finding.subject == FILE
-    assert finding.detail == "duties[0].id"
+    assert finding.detail == "duties[sec.incident-response ].id pattern"
     assert "'sec.incident-response ' does not match the id pattern" in finding.message
     assert finding.severity.value == "error"
 
@@ -46,7 +46,7 @@ def test_fires_on_a_yaml_1_1_boolean_word_which_is_a_string(check_files: CheckFi
     )
     assert positions(report, RULE) == [("policies/parties.yaml", 7, 13)]
     (finding,) = of_rule(report, RULE)
-    assert finding.detail == "parties[0].active"
+    assert finding.detail == "parties[ciso].active type"
     assert f"'{word}' is a string, expected a boolean" in finding.message
     # the broken party is left out, its sibling is kept
     assert report.counts["parties"] == 1
@@ -67,7 +67,7 @@ def test_fires_on_an_unknown_key_with_a_hint_at_the_key(check_files: CheckFiles)
     )
     assert positions(report, RULE) == [(FILE, 6, 5)]
     (finding,) = of_rule(report, RULE)
-    assert finding.detail == "duties[0].domian"
+    assert finding.detail == "duties[sec.incident-response].domian additionalProperties"
     assert "unknown key 'domian' (did you mean 'domain'?)" in finding.message
 
 
@@ -85,7 +85,7 @@ def test_fires_on_a_missing_required_key_at_the_item(check_files: CheckFiles) ->
     )
     assert positions(report, RULE) == [(FILE, 4, 5)]
     (finding,) = of_rule(report, RULE)
-    assert finding.detail == "duties[0]"
+    assert finding.detail == "duties[sec.incident-response] required:title"
     assert "missing required key 'title'" in finding.message
 
 
@@ -108,7 +108,7 @@ def test_fires_on_a_split_with_both_percent_and_amount(check_files: CheckFiles) 
     assert positions(report, RULE) == [("policies/budgets.yaml", 9, 9)]
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "policies/budgets.yaml"
-    assert finding.detail == "budgets[0].splits[0]"
+    assert finding.detail == "budgets[fy27-security-tooling].splits.0 oneOf"
     assert "needs exactly one of 'percent' or 'amount'" in finding.message
     assert report.counts["budgets"] == 0
 
@@ -187,7 +187,7 @@ def test_an_invalid_item_is_left_out_and_its_siblings_are_kept(check_files: Chec
     assert report.counts["duties"] == 1
 
 
-def test_a_broken_top_level_drops_the_whole_document_but_not_the_next_one(check_files: CheckFiles) -> None:
+def test_an_unknown_top_level_key_keeps_the_valid_lists(check_files: CheckFiles) -> None:
     report = check_files(
         {
             "duties/security.yaml": """\
@@ -209,7 +209,76 @@ def test_a_broken_top_level_drops_the_whole_document_but_not_the_next_one(check_
     assert positions(report, RULE) == [(FILE, 3, 1)]
     (finding,) = of_rule(report, RULE)
     assert "unknown key 'owner'" in finding.message
+    assert finding.detail == "owner additionalProperties"
+    assert report.counts["duties"] == 2
+
+
+def test_a_list_of_the_wrong_type_drops_that_list_and_keeps_the_others(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "budgets.yaml": """\
+                apiVersion: raci/v1
+                kind: Budgets
+                pools: {id: fy27-it-capex, amount: 1000, currency: USD, period: FY2027}
+                budgets:
+                  - id: fy27-security-tooling
+                    amount: 1000
+                    currency: USD
+                    period: FY2027
+                    splits: [{party: ciso, percent: 100}]
+                """,
+        }
+    )
+    assert positions(report, RULE) == [("policies/budgets.yaml", 3, 8)]
+    (finding,) = of_rule(report, RULE)
+    assert finding.message == "pools: found a mapping, expected a list"
+    assert finding.detail == "pools type"
+    assert report.counts["pools"] == 0
+    assert report.counts["budgets"] == 1
+
+
+@pytest.mark.parametrize("text", ["", "# yaml-language-server: $schema=x.json\n# nothing yet\n", "---\n", "---\n---\n"])
+def test_fires_once_on_a_file_without_a_policy_document(check_files: CheckFiles, text: str) -> None:
+    report = check_files({"duties/security.yaml": text})
+    assert positions(report, RULE) == [(FILE, 1, 1)]
+    (finding,) = of_rule(report, RULE)
+    assert finding.subject == FILE
+    assert finding.message == "no policy document in this file (it is empty, or only comments)"
+    assert finding.detail == "(no document)"
+    assert finding.severity.value == "error"
+    assert report.files == 2
+
+
+def test_quiet_on_empty_documents_next_to_a_policy_document(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/security.yaml": """\
+                ---
+                ---
+                apiVersion: raci/v1
+                kind: Duties
+                duties:
+                  - {id: sec.x, title: X, raci: {accountable: ciso, responsible: security-ops}}
+                ---
+                """,
+        }
+    )
+    assert of_rule(report, RULE) == []
     assert report.counts["duties"] == 1
+
+
+def test_at_most_100_findings_per_file_then_one_that_counts_the_rest(check_files: CheckFiles) -> None:
+    report = check_files({"duties/security.yaml": "apiVersion: raci/v1\nkind: Duties\nduties:\n" + "  -\n" * 150})
+    findings = of_rule(report, RULE)
+    assert len(findings) == 101
+    (more,) = [f for f in findings if f.detail == "(more)"]
+    assert more.message == "50 more schema findings in this file are not listed"
+    assert more.location == (FILE, 103, 4)  # where the last one listed is
+    assert more.related == ()
+    listed = [f for f in findings if f is not more]
+    assert listed[0].message == "duties[0]: is empty, expected a mapping"
+    assert listed[-1].message == "duties[99]: is empty, expected a mapping"
+    assert len({f.fingerprint for f in findings}) == 101
 
 
 def test_quiet_on_valid_documents_of_every_kind_used(check_files: CheckFiles) -> None:

@@ -23,7 +23,7 @@ def test_fires_on_inline_raci_with_a_did_you_mean_hint(check_files: CheckFiles) 
     assert positions(report, RULE) == [("policies/duties/security.yaml", 7, 20)]
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "sec.incident-response"
-    assert finding.detail == "cisco"
+    assert finding.detail == "accountable:cisco"
     assert "'cisco', which is not defined" in finding.message
     assert "did you mean 'ciso'?" in finding.message
     assert finding.severity.value == "error"
@@ -52,7 +52,7 @@ def test_fires_on_an_assignment_list_item_without_a_hint_for_a_far_away_id(check
     assert positions(report, RULE) == [("policies/assignments/outsourcing.yaml", 5, 27)]
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "sec.incident-response"
-    assert finding.detail == "managed-soc-vendor"
+    assert finding.detail == "responsible:managed-soc-vendor"
     assert "'managed-soc-vendor', which is not defined" in finding.message
     assert "did you mean" not in finding.message
 
@@ -77,7 +77,7 @@ def test_fires_on_reports_to_with_the_party_as_subject(check_files: CheckFiles) 
     assert positions(report, RULE) == [("policies/parties.yaml", 10, 17)]
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "ciso"
-    assert finding.detail == "board-of-directors"
+    assert finding.detail == "reports_to:board-of-directors"
     assert "reports_to of ciso" in finding.message
     assert "did you mean" not in finding.message
 
