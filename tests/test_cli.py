@@ -152,6 +152,60 @@ def test_findings_exit_1_with_lines_and_a_summary_table(project: Path) -> None:
     assert lines[-1] == "checked 2 files: 5 parties, 1 duty; 1 error"
 
 
+ONE_OF_EACH = """\
+apiVersion: raci/v1
+kind: Parties
+parties:
+  - {id: ciso, name: Chief Information Security Officer, type: role}
+---
+apiVersion: raci/v1
+kind: Duties
+duties:
+  - {id: sec.incident-response, title: Lead the response to security incidents, raci: {accountable: ciso}}
+---
+apiVersion: raci/v1
+kind: Assignments
+assignments:
+  - {duty: sec.incident-response, responsible: ciso}
+---
+apiVersion: raci/v1
+kind: Budgets
+pools:
+  - {id: fy27-capex, amount: 100, currency: USD, period: FY2027}
+budgets:
+  - id: fy27-security
+    pool: fy27-capex
+    amount: 100
+    currency: USD
+    period: FY2027
+    funds: [sec.incident-response]
+    splits: [{party: ciso, percent: 100}]
+---
+apiVersion: raci/v1
+kind: Rules
+rules:
+  - id: security-owns-security
+    type: require
+    description: The CISO is accountable for every security duty
+    select: {ids: ["sec.*"]}
+    require: {party: ciso, as: [accountable]}
+---
+apiVersion: raci/v1
+kind: Waivers
+waivers:
+  - {rule: redundant-role, subject: sec.incident-response, reason: R, approved_by: [ciso], expires: 2027-03-31}
+"""
+
+
+def test_footer_counts_one_of_each_in_the_singular(project: Path) -> None:
+    write_tree(project, {"policies/all.yaml": ONE_OF_EACH})
+    result = invoke("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "checked 1 file: 1 party, 1 duty, 1 assignment, 1 budget, 1 pool, 1 rule, 1 waiver; no problems found"
+    )
+
+
 def test_paths_argument_checks_those_paths(project: Path) -> None:
     write_tree(project, {"elsewhere/parties.yaml": PARTIES, "elsewhere/duties.yaml": CLEAN_DUTIES})
     result = invoke("check", "elsewhere")
@@ -252,6 +306,26 @@ def test_collection_as_kind_is_a_finding_not_an_internal_error(project: Path) ->
     assert "internal error" not in result.stderr
     assert result.exit_code == 1
     assert "policies/odd.yaml:2:7: error schema " in result.stdout
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names that are not UTF-8")
+def test_file_names_are_printable_in_every_format(project: Path) -> None:
+    folder = project / "policies"
+    folder.mkdir()
+    for name in (b"bad\nname.yaml", b"caf\xe9.yaml"):
+        (folder / os.fsdecode(name)).write_bytes(b"a: [1\n")
+    shown = ["policies/bad\\nname.yaml", "policies/caf\\xe9.yaml"]
+    message = "did not find expected ',' or ']' (while parsing a flow sequence at line 1, column 4)"
+
+    text = invoke("check")
+    no_traceback(text)
+    assert text.exit_code == 1
+    assert text.stdout.splitlines()[:2] == [f"{name}:2:1: error yaml-syntax {message}" for name in shown]
+
+    data = invoke("check", "--format", "json")
+    no_traceback(data)
+    assert data.exit_code == 1
+    assert [(f["file"], f["subject"]) for f in as_json(data)["findings"]] == [(name, name) for name in shown]
 
 
 # --- raci check: json ------------------------------------------------------------------------

@@ -93,6 +93,11 @@ def test_yml_and_yaml_found_other_files_ignored(repo: Path) -> None:
     assert names(repo) == ["policies/one.yaml", "policies/two.yml"]
 
 
+def test_suffixes_match_in_any_case(repo: Path) -> None:
+    write_tree(repo, {"policies/X.YAML": "a: 1\n", "policies/y.Yml": "a: 1\n", "policies/z.YAMLX": "a: 1\n"})
+    assert names(repo) == ["policies/X.YAML", "policies/y.Yml"]
+
+
 def test_hidden_folders_skipped(repo: Path) -> None:
     write_tree(
         repo,

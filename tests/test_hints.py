@@ -82,6 +82,12 @@ def test_suggestion_is_deterministic() -> None:
     assert answers <= set(known)
 
 
+@pytest.mark.parametrize("known", [["SOS", "USD"], ["USD", "SOS"]])
+def test_a_tie_prefers_the_longest_shared_prefix(known: list[str]) -> None:
+    # Both candidates score the same: the one sharing `US` wins (a typo is likelier late in a word).
+    assert did_you_mean("USS", known) == " (did you mean 'USD'?)"
+
+
 def test_cost_is_bounded_for_many_ids_and_many_unknown_words() -> None:
     rng = random.Random(20270331)
     alphabet = string.ascii_lowercase + string.digits

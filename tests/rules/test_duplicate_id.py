@@ -86,10 +86,19 @@ def test_fires_on_a_duty_defined_twice_in_one_document(check_files: CheckFiles) 
 
 
 def test_one_finding_per_later_definition(check_files: CheckFiles) -> None:
-    report = check_files({"duties/a.yaml": SECURITY, "duties/b.yaml": SECURITY, "duties/c.yaml": SECURITY})
-    assert positions(report, RULE) == [("policies/duties/b.yaml", 4, 9), ("policies/duties/c.yaml", 4, 9)]
+    report = check_files(
+        {"duties/a.yaml": SECURITY, "duties/b.yaml": SECURITY, "duties/c.yaml": SECURITY, "duties/d.yaml": SECURITY}
+    )
+    assert positions(report, RULE) == [
+        ("policies/duties/b.yaml", 4, 9),
+        ("policies/duties/c.yaml", 4, 9),
+        ("policies/duties/d.yaml", 4, 9),
+    ]
     for finding in of_rule(report, RULE):
         assert where(finding.related) == [("policies/duties/a.yaml", 4, 9)]
+    # the n-th definition: each later one is a finding of its own identity
+    assert [f.detail for f in of_rule(report, RULE)] == ["duty", "duty#3", "duty#4"]
+    assert len({f.fingerprint for f in of_rule(report, RULE)}) == 3
 
 
 def test_quiet_when_a_party_and_a_duty_share_an_id(check_files: CheckFiles) -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from tests.conftest import CheckFiles, of_rule, positions
+from tests.rules._helpers import where
 
 RULE = "unknown-duty"
 
@@ -31,8 +32,10 @@ def test_fires_on_an_assignment_for_a_misspelt_duty_with_a_hint(check_files: Che
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "sec.incident-respnse"
     assert finding.detail == "sec.incident-respnse"
-    assert "duty 'sec.incident-respnse', which is not defined" in finding.message
-    assert "did you mean 'sec.incident-response'?" in finding.message
+    assert finding.message == (
+        "an assignment names duty 'sec.incident-respnse', which is not defined (did you mean 'sec.incident-response'?)"
+    )
+    assert finding.related == ()
     assert finding.severity.value == "error"
 
 
@@ -55,6 +58,39 @@ def test_no_hint_for_a_far_away_duty_id(check_files: CheckFiles) -> None:
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "it.asset-inventory"
     assert "did you mean" not in finding.message
+
+
+def test_one_finding_per_unknown_duty_however_many_assignments_name_it(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "duties/security.yaml": DUTIES,
+            "assignments/it.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: it.asset-inventory
+                    accountable: cio
+                  - duty: it.asset-inventory
+                    responsible: [it-ops]
+                """,
+            "assignments/security.yaml": """\
+                apiVersion: raci/v1
+                kind: Assignments
+                assignments:
+                  - duty: it.asset-inventory
+                    consulted: [ciso]
+                """,
+        }
+    )
+    assert positions(report, RULE) == [("policies/assignments/it.yaml", 4, 11)]
+    (finding,) = of_rule(report, RULE)
+    assert finding.subject == "it.asset-inventory"
+    assert finding.detail == "it.asset-inventory"
+    assert finding.message == "3 assignments name duty 'it.asset-inventory', which is not defined"
+    assert where(finding.related) == [
+        ("policies/assignments/it.yaml", 6, 11),
+        ("policies/assignments/security.yaml", 4, 11),
+    ]
 
 
 def test_fires_on_a_budget_funding_an_undefined_duty_with_the_budget_as_subject(check_files: CheckFiles) -> None:

@@ -121,6 +121,34 @@ def test_one_finding_per_unknown_reference(check_files: CheckFiles) -> None:
         ("policies/duties/security.yaml", 7, 20),
         ("policies/duties/security.yaml", 8, 35),
     ]
+    # one party in two letters of one duty: two identities
+    accountable, responsible = of_rule(report, RULE)
+    assert (accountable.detail, responsible.detail) == ("accountable:cisco", "responsible:cisco")
+    assert accountable.fingerprint != responsible.fingerprint
+
+
+def test_fires_on_a_waiver_approver_with_the_waived_rule_in_the_detail(check_files: CheckFiles) -> None:
+    report = check_files(
+        {
+            "waivers.yaml": """\
+                apiVersion: raci/v1
+                kind: Waivers
+                waivers:
+                  - rule: double-ownership
+                    subject: sec.incident-response
+                    reason: Joint accountability during the 2027 transition
+                    approved_by: [cio, cisco]
+                    expires: 2027-03-31
+                """,
+        }
+    )
+    assert positions(report, RULE) == [("policies/waivers.yaml", 7, 24)]
+    (finding,) = of_rule(report, RULE)
+    assert finding.subject == "sec.incident-response"
+    assert finding.detail == "approved_by:double-ownership:cisco"
+    assert finding.message == (
+        "a waiver of sec.incident-response names party 'cisco', which is not defined (did you mean 'ciso'?)"
+    )
 
 
 def test_quiet_when_every_reference_is_defined(check_files: CheckFiles) -> None:
