@@ -43,7 +43,7 @@ def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Find
     Names are relative to `root`. Links may not leave the repository that holds
     each path (or, outside any repository, the folder given).
     """
-    sources: dict[str, Source] = {}
+    sources: dict[str, Source] = {}  # absolute path -> source
     refused: list[Finding] = []
     for given in paths:
         path = Path(os.path.abspath(given))
@@ -57,17 +57,17 @@ def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Find
         else:
             files = [path]
         for file in files:
-            name = display_name(file, root)
-            if name in sources:
+            # Keyed by path, not by shown name: two names can print alike once escaped.
+            if str(file) in sources:
                 continue
+            name = display_name(file, root)
             problem = _refusal(file, real_root)
             if problem is not None:
                 refused.append(yaml_syntax.finding(Location(name), problem))
-                sources.pop(name, None)
                 continue
-            sources[name] = Source(file, name)
+            sources[str(file)] = Source(file, name)
     refused.sort(key=Finding.sort_key)
-    return [sources[name] for name in sorted(sources)], _unique(refused)
+    return sorted(sources.values(), key=lambda s: (s.name, str(s.path))), _unique(refused)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

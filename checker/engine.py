@@ -102,7 +102,23 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
         findings.extend(rule.check(model))
     findings = _apply_severities(findings, config)
     findings.sort(key=Finding.sort_key)
-    return Report(findings, len(sources) + len(refused), model)
+    return Report(_distinct(findings), len(sources) + len(refused), model)
+
+
+def _distinct(findings: list[Finding]) -> list[Finding]:
+    """Number the details of findings that would otherwise share a fingerprint.
+
+    Rules give each finding a detail that tells it apart; what they cannot see
+    (the same problem twice in one file, a key written three times) gets `#2`,
+    `#3` here, in reading order, so a baseline never mistakes one for another.
+    """
+    seen: dict[tuple[str, str, str], int] = {}
+    out = []
+    for finding in findings:
+        identity = (finding.rule, finding.subject, finding.detail)
+        n = seen[identity] = seen.get(identity, 0) + 1
+        out.append(finding if n == 1 else dataclasses.replace(finding, detail=f"{finding.detail}#{n}"))
+    return out
 
 
 # A hostile file can hold a million problems; a person needs the first of each kind.
@@ -114,6 +130,7 @@ def _capped(found: list[Finding]) -> list[Finding]:
     if len(found) <= MAX_PER_FILE_AND_RULE:
         return found
     kept: list[Finding] = []
+    omitted: dict[str, list[Finding]] = {}
     count: dict[str, int] = {}
     for finding in sorted(found, key=Finding.sort_key):
         if finding.detail == MORE:  # the loader's own count of what it left out
@@ -122,18 +139,12 @@ def _capped(found: list[Finding]) -> list[Finding]:
         n = count[finding.rule] = count.get(finding.rule, 0) + 1
         if n <= MAX_PER_FILE_AND_RULE:
             kept.append(finding)
-    for rule, n in count.items():
-        if n > MAX_PER_FILE_AND_RULE:
-            last = next(f for f in reversed(kept) if f.rule == rule)
-            more = n - MAX_PER_FILE_AND_RULE
-            kept.append(
-                dataclasses.replace(
-                    last,
-                    message=f"{more:,} more {rule} findings in this file are not listed",
-                    related=(),
-                    detail=MORE,
-                )
-            )
+        else:
+            omitted.setdefault(finding.rule, []).append(finding)
+    for rule, rest in omitted.items():
+        # Placed where the first one left out is, so it reads after those listed.
+        summary = f"{len(rest):,} more {rule} findings in this file are not listed"
+        kept.append(dataclasses.replace(rest[0], message=summary, related=(), detail=MORE))
     return kept
 
 

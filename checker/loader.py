@@ -428,6 +428,9 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
                     path = tuple(step for step in [e[5] for e in stack] + [cur_slot, cur_key] if step is not None)
                     first, count = repeats.get(path, (previous[0], 1))
                     repeats[path] = (first, count + 1)
+                    # The replaced value's own repeated keys are gone with it.
+                    for inner in [p for p in repeats if len(p) > len(path) and p[: len(path)] == path]:
+                        del repeats[inner]
                     findings.append(_duplicate(file, cur_key, cur_key_mark, first, path, count + 1))
                 del cur[cur_key]  # the later value wins, in the later key's place
             cur[cur_key] = value
@@ -487,8 +490,7 @@ def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: tuple[Any, .
         location(file, mark),
         f"duplicate key {quote(key)} at {path}{times}: first written at line {first.line + 1}{LATER_VALUE_USED}",
         related=(location(file, first),),
-        # the n-th writing, not its line: the fingerprint must survive edits elsewhere
-        detail=path if count == 2 else f"{path}#{count}",
+        detail=path,
     )
 
 

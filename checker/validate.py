@@ -208,7 +208,9 @@ def _identity(doc: Document, root: Any, path: list[str | int], error: Any) -> st
         name = item.get("id", item.get("duty")) if isinstance(item, dict) else None
         if isinstance(name, str):
             steps[1] = name
-    rendered = "".join(f"[{s}]" if i == 1 else f"{'.' if i else ''}{s}" for i, s in enumerate(steps))
+    rendered = "".join(
+        f"[{step}]" if i == 1 or isinstance(step, int) else f"{'.' if i else ''}{step}" for i, step in enumerate(steps)
+    )
     keyword = error.kind.name + (f":{error.kind.property}" if error.kind.name == "required" else "")
     document = f"#{doc.index + 1} " if doc.index else ""
     return f"{document}{rendered or '(document)'} {keyword}"

@@ -327,3 +327,14 @@ def test_unreadable_file_via_read_source(repo: Path, monkeypatch: pytest.MonkeyP
     assert loaded.documents == []
     (finding,) = loaded.findings
     assert finding.message == "cannot read the file: Permission denied"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names that are not UTF-8 are a Linux matter")
+def test_two_files_that_print_alike_are_both_read(repo: Path) -> None:
+    policies = repo / "policies"
+    policies.mkdir()
+    (policies / os.fsdecode(b"caf\xe9.yaml")).write_text("a: [1\n")
+    (policies / "caf\\xe9.yaml").write_text(PARTIES)
+    report = run_check(repo)
+    assert report.files == 3
+    assert [f.location.file for f in of_rule(report, "yaml-syntax")] == ["policies/caf\\xe9.yaml"]

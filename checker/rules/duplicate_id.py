@@ -38,10 +38,7 @@ SEVERITY = Severity.ERROR
 
 
 def check(model: PolicySet) -> Iterator[Finding]:
-    seen: dict[tuple[str, str], int] = {}
     for again in model.redefinitions:
-        # The n-th definition, so a third one is a finding of its own identity.
-        n = seen[(again.entity, again.id)] = seen.get((again.entity, again.id), 1) + 1
         first = model.definition_location(again.entity, again.id)
         related = (first,) if first is not None else ()
         where = f" (first defined at {first})" if first is not None else ""
@@ -52,5 +49,5 @@ def check(model: PolicySet) -> Iterator[Finding]:
             f"{again.entity} {again.id!r} is defined more than once{where}",
             again.location,
             related,
-            detail=again.entity if n == 2 else f"{again.entity}#{n}",
+            detail=again.entity,
         )

@@ -31,7 +31,7 @@ SEVERITY = Severity.INFO
 
 
 def check(model: PolicySet) -> Iterator[Finding]:
-    holding = {claim.party for claim in model.claims}
+    holding = {claim.party for claim in model.claims if claim.duty in model.duties}
     for party in model.parties.values():
         if party.active and party.id not in holding:
             yield Finding(

@@ -126,7 +126,7 @@ def test_a_key_written_three_times_names_the_first_line(check_files: CheckFiles)
         "duplicate key 'accountable' at duties[0].raci.accountable (3 times): first written at line 7;"
         " the later value is used"
     )
-    assert (second.detail, third.detail) == ("duties[0].raci.accountable", "duties[0].raci.accountable#3")
+    assert (second.detail, third.detail) == ("duties[0].raci.accountable", "duties[0].raci.accountable#2")
     assert (FILE, 7, 7) in where(third.related)
     # Two findings, two identities (a baseline must not mistake one for the other).
     assert second.fingerprint != third.fingerprint

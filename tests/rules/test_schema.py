@@ -108,7 +108,7 @@ def test_fires_on_a_split_with_both_percent_and_amount(check_files: CheckFiles) 
     assert positions(report, RULE) == [("policies/budgets.yaml", 9, 9)]
     (finding,) = of_rule(report, RULE)
     assert finding.subject == "policies/budgets.yaml"
-    assert finding.detail == "budgets[fy27-security-tooling].splits.0 oneOf"
+    assert finding.detail == "budgets[fy27-security-tooling].splits[0] oneOf"
     assert "needs exactly one of 'percent' or 'amount'" in finding.message
     assert report.counts["budgets"] == 0
 
@@ -273,7 +273,7 @@ def test_at_most_100_findings_per_file_then_one_that_counts_the_rest(check_files
     assert len(findings) == 101
     (more,) = [f for f in findings if f.detail == "(more)"]
     assert more.message == "50 more schema findings in this file are not listed"
-    assert more.location == (FILE, 103, 4)  # where the last one listed is
+    assert more.location == (FILE, 104, 4)  # where the first one left out is
     assert more.related == ()
     listed = [f for f in findings if f is not more]
     assert listed[0].message == "duties[0]: is empty, expected a mapping"
