@@ -52,6 +52,17 @@ def _guarded(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+# Shared by every command that reads the policy set.
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Use this configuration file instead of looking up .raci.yaml.",
+)
+paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+
+
 def _use_color() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
@@ -67,7 +78,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--fail-on",
@@ -75,13 +86,7 @@ def main() -> None:
     default=None,
     help="Lowest severity that fails the run.  [default: fail_on in .raci.yaml, else error]",
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Use this configuration file instead of looking up .raci.yaml.",
-)
+@config_option
 @_guarded
 def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None) -> None:
     """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""
@@ -98,17 +103,11 @@ def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: P
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@paths_argument
 @click.option(
     "--format", "fmt", type=click.Choice(("table", "markdown", "csv", "json")), default="table", show_default=True
 )
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Use this configuration file instead of looking up .raci.yaml.",
-)
+@config_option
 @_guarded
 def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
     """Who pays for what: splits per budget, totals per party, pools committed and available.

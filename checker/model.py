@@ -160,6 +160,10 @@ class PolicySet:
     assignments: list[Ref] = field(default_factory=list)
     _by_duty: dict[str, list[Claim]] | None = field(default=None, repr=False)
 
+    def pool_of(self, budget: Budget) -> Pool | None:
+        """The defined pool a budget draws on, if any."""
+        return self.pools.get(budget.pool.id) if budget.pool is not None else None
+
     def inactive_parties(self) -> frozenset[str]:
         """Ids of parties defined with `active: false`. An unknown party is not
         inactive: `unknown-party` reports it, and other rules should not pile on."""

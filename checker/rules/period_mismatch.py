@@ -31,7 +31,7 @@ SEVERITY = Severity.ERROR
 
 def check(model: PolicySet) -> Iterator[Finding]:
     for budget in model.budgets.values():
-        pool = model.pools.get(budget.pool.id) if budget.pool is not None else None
+        pool = model.pool_of(budget)
         if pool is not None and budget.period != pool.period:
             yield Finding(
                 ID,

@@ -40,7 +40,7 @@ SEVERITY = Severity.ERROR
 def check(model: PolicySet) -> Iterator[Finding]:
     drawing: dict[str, list[Budget]] = {}
     for budget in model.budgets.values():
-        pool = model.pools.get(budget.pool.id) if budget.pool is not None else None
+        pool = model.pool_of(budget)
         if pool is not None and budget.currency == pool.currency:
             drawing.setdefault(pool.id, []).append(budget)
     for pool_id, budgets in drawing.items():
