@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -61,6 +62,12 @@ config_option = click.option(
     help="Use this configuration file instead of looking up .raci.yaml.",
 )
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+today_option = click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The date waivers expire against (YYYY-MM-DD), for reproducible runs.  [default: today, UTC]",
+)
 
 
 def _use_color() -> bool:
@@ -87,8 +94,11 @@ def main() -> None:
     help="Lowest severity that fails the run.  [default: fail_on in .raci.yaml, else error]",
 )
 @config_option
+@today_option
 @_guarded
-def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None) -> None:
+def check(
+    paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None, today: datetime | None
+) -> None:
     """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""
     from .config import load_config
     from .engine import check as run_check
@@ -96,7 +106,7 @@ def check(paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: P
     from .reporters import render
 
     config = load_config(config_file)
-    report = run_check(paths, config=config)
+    report = run_check(paths, config=config, today=today.date() if today else None)
     click.echo(render(fmt, report, color=_use_color()), nl=False)
     level = Severity(fail_on) if fail_on else config.fail_on
     sys.exit(1 if report.failed(level) else 0)
@@ -135,30 +145,56 @@ def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None
 
 
 @main.command("rules")
+@config_option
 @_guarded
-def list_rules() -> None:
-    """List the built-in rules with their default severity."""
+def list_rules(config_file: Path | None) -> None:
+    """List the built-in rules and the policy set's own, with their severity."""
     from tabulate import tabulate
 
     from .registry import RULES, summary
 
-    rows = [(name, rule.SEVERITY.value, summary(rule)) for name, rule in RULES.items()]
-    click.echo(tabulate(rows, headers=("rule", "severity", "fires when"), tablefmt="simple"))
+    rows = [(name, rule.SEVERITY.value, "built-in", summary(rule)) for name, rule in RULES.items()]
+    rows += [
+        (rule.id, rule.severity, str(rule.location), rule.description)
+        for rule in _custom_rules(config_file).values()
+        if rule.id not in RULES
+    ]
+    click.echo(tabulate(rows, headers=("rule", "severity", "defined", "fires when"), tablefmt="simple"))
+
+
+def _custom_rules(config_file: Path | None) -> dict[str, Any]:
+    """The custom rules of the policy set, or none when there is no policy set to read."""
+    from .config import load_config
+    from .engine import NoPolicyFiles
+    from .engine import check as run_check
+
+    try:
+        return dict(run_check(config=load_config(config_file)).model.rules)
+    except NoPolicyFiles:
+        return {}
 
 
 @main.command()
 @click.argument("rule")
+@config_option
 @_guarded
-def explain(rule: str) -> None:
+def explain(rule: str, config_file: Path | None) -> None:
     """Print the documentation of RULE, with a failing and a passing example."""
     from .hints import did_you_mean
     from .registry import RULES, documentation
 
     found = RULES.get(rule)
-    if found is None:
-        _fail(f"unknown rule {rule!r}{did_you_mean(rule, RULES)}; `raci rules` lists them")
-    click.echo(f"{rule} (default severity: {found.SEVERITY.value})\n")
-    click.echo(documentation(found))
+    if found is not None:
+        click.echo(f"{rule} (default severity: {found.SEVERITY.value})\n")
+        click.echo(documentation(found))
+        return
+    custom = _custom_rules(config_file)
+    if rule in custom:
+        from .explain import explain_custom
+
+        click.echo(explain_custom(custom[rule]))
+        return
+    _fail(f"unknown rule {rule!r}{did_you_mean(rule, [*RULES, *custom])}; `raci rules` lists them")
 
 
 @main.command()

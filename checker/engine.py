@@ -9,11 +9,13 @@ never inside a rule.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import custom, waivers
 from .config import Config, ConfigError, shown_path
 from .discover import PathError, discover, read_source
 from .finding import Finding, Location, Severity
@@ -53,8 +55,10 @@ class Report:
         return any(not f.suppressed and f.severity.rank >= fail_on.rank for f in self.findings)
 
 
-def check(paths: Sequence[Path] = (), *, config: Config) -> Report:
+def check(paths: Sequence[Path] = (), *, config: Config, today: datetime.date | None = None) -> Report:
     """Check the policy set: `paths` if given, else the configured policy folders.
+
+    `today` is the date waivers expire against (default: today in UTC).
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
     policy file is found, and `ConfigError` when a configured folder is missing.
@@ -64,13 +68,13 @@ def check(paths: Sequence[Path] = (), *, config: Config) -> Report:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(paths, config)
+        return _check(paths, config, today)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(paths: Sequence[Path], config: Config) -> Report:
+def _check(paths: Sequence[Path], config: Config, today: datetime.date | None) -> Report:
     folders = list(paths) or list(config.policies)
     if not paths:
         missing = [p for p in folders if not p.exists()]
@@ -100,7 +104,15 @@ def _check(paths: Sequence[Path], config: Config) -> Report:
     findings.extend(_unknown_rule_names(config, model))
     for rule in RULES.values():
         findings.extend(rule.check(model))
+    findings.extend(custom.evaluate(model, RULES))
     findings = _apply_severities(findings, config)
+    findings = waivers.apply(
+        findings,
+        model.waivers,
+        today=today or waivers.today_utc(),
+        max_days=config.waiver_max_days,
+        severity=dict(config.severities),
+    )
     findings.sort(key=Finding.sort_key)
     return Report(_distinct(findings), len(sources) + len(refused), model)
 

@@ -66,6 +66,7 @@ class Finding:
     related: tuple[Location, ...] = ()
     detail: str = ""
     suppressed: bool = field(default=False, compare=False)
+    waiver: Location | None = field(default=None, compare=False)  # the waiver that suppressed it
 
     @property
     def fingerprint(self) -> str:

@@ -11,6 +11,7 @@ what the rules need, so the YAML trees can be dropped file by file.
 
 from __future__ import annotations
 
+import fnmatch
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,15 +113,36 @@ class Budget:
 
 
 @dataclass(frozen=True, slots=True)
+class Selector:
+    """Which duties a custom rule looks at: keys combine with AND, values of one key with OR."""
+
+    location: Location
+    domains: frozenset[str] = frozenset()
+    tags: frozenset[str] = frozenset()
+    ids: tuple[str, ...] = ()  # shell-style globs
+
+    def matches(self, duty: Duty) -> bool:
+        if self.domains and duty.domain not in self.domains:
+            return False
+        if self.tags and self.tags.isdisjoint(duty.tags):
+            return False
+        return not self.ids or any(fnmatch.fnmatchcase(duty.id, pattern) for pattern in self.ids)
+
+
+@dataclass(frozen=True, slots=True)
 class CustomRule:
-    """A rule declared in a Rules file; its fields are kept as written."""
+    """A rule declared in a Rules file: `require` or `separate`."""
 
     id: str
-    type: str
+    type: str  # require | separate
     description: str
-    severity: str
+    severity: str  # error | warning | info | off
     location: Location
-    spec: dict[str, Any] = field(hash=False, compare=False)
+    letters: frozenset[str] = frozenset()  # require: `as`; separate: `letters`
+    select: Selector | None = None  # require
+    party: Ref | None = None  # require
+    left: Selector | None = None  # separate
+    right: Selector | None = None  # separate
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +150,9 @@ class Waiver:
     rule: str
     subject: str
     reason: str
-    expires: str
+    expires: str  # YYYY-MM-DD, valid through that day (UTC)
     location: Location
+    expires_at: Location
     approved_by: tuple[Ref, ...] = ()
 
 
@@ -326,14 +349,31 @@ def _add_budget(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
     model._define("budget", model.budgets, budget)
 
 
+def _selector(doc: Document, item: dict[str, Any], key: str) -> Selector | None:
+    spec = item.get(key)
+    if spec is None:
+        return None
+    return Selector(
+        location=doc.value_location(item, key),
+        domains=frozenset(spec.get("domain", ())),
+        tags=frozenset(spec.get("tags", ())),
+        ids=tuple(spec.get("ids", ())),
+    )
+
+
 def _add_rule(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
+    requirement = item.get("require")
     rule = CustomRule(
         id=item["id"],
         type=item["type"],
         description=item["description"],
         severity=item.get("severity", "error"),
         location=doc.value_location(item, "id"),
-        spec=item,
+        letters=frozenset(requirement["as"] if requirement else item.get("letters", ())),
+        select=_selector(doc, item, "select"),
+        party=_ref(doc, requirement, "party") if requirement else None,
+        left=_selector(doc, item, "left"),
+        right=_selector(doc, item, "right"),
     )
     model._define("rule", model.rules, rule)
 
@@ -347,6 +387,7 @@ def _add_waiver(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
             reason=item["reason"],
             expires=item["expires"],
             location=doc.value_location(item, "rule"),
+            expires_at=doc.value_location(item, "expires"),
             approved_by=tuple(_ref(doc, approvers, index) for index in range(len(approvers))),
         )
     )
@@ -367,7 +408,7 @@ class PartyRef(NamedTuple):
     """A reference to a party outside RACI claims, with what it belongs to."""
 
     subject: str  # the id findings about it are reported under
-    field: str  # reports_to | splits | approved_by
+    field: str  # reports_to | splits | require | approved_by
     where: str  # for messages: "reports_to of ciso"
     party: Ref
 
@@ -380,6 +421,9 @@ def iter_party_refs(model: PolicySet) -> Iterator[PartyRef]:
     for budget in model.budgets.values():
         for split in budget.splits:
             yield PartyRef(budget.id, "splits", f"a split of budget {budget.id}", split.party)
+    for rule in model.rules.values():
+        if rule.party is not None:
+            yield PartyRef(rule.id, "require", f"rule {rule.id}", rule.party)
     for waiver in model.waivers:
         for approver in waiver.approved_by:
             yield PartyRef(waiver.subject, f"approved_by:{waiver.rule}", f"a waiver of {waiver.subject}", approver)

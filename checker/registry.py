@@ -27,11 +27,15 @@ from .rules import (
     pool_overcommitted,
     redundant_role,
     reports_to_cycle,
+    rule_unused,
     schema,
     split_total,
     unknown_duty,
     unknown_party,
     unknown_pool,
+    waiver_expired,
+    waiver_too_long,
+    waiver_unused,
     yaml_syntax,
 )
 
@@ -67,6 +71,10 @@ _MODULES: tuple[Rule, ...] = (
     currency_mismatch,
     period_mismatch,
     funder_without_role,
+    waiver_expired,
+    waiver_unused,
+    waiver_too_long,
+    rule_unused,
 )
 RULES: dict[str, Rule] = {module.ID: module for module in _MODULES}
 

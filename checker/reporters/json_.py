@@ -39,6 +39,8 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
     }
     if finding.detail:
         out["detail"] = finding.detail
+    if finding.waiver is not None:
+        out["waiver"] = _location(finding.waiver)
     return out
 
 

@@ -26,6 +26,8 @@ def render(report: Report, *, color: bool = False) -> str:
         shown = _paint(level, _COLORS.get(finding.severity, "2"), color and not finding.suppressed)
         lines.append(f"{finding.location}: {shown} {finding.rule} {_printable(finding.message)}")
         lines.extend(f"    also at {place}" for place in finding.related)
+        if finding.waiver is not None:
+            lines.append(f"    waived at {finding.waiver}")
     if report.findings:
         from tabulate import tabulate  # only a run that has findings pays for the import
 

@@ -1,0 +1,92 @@
+"""The policy set's own rules (`kind: Rules`): `require` and `separate`.
+
+Their findings carry the rule's own id as rule name, its description in the
+message and its severity (which `.raci.yaml` may still override, like any
+rule's). A rule whose id is a built-in rule's name is refused, under
+`duplicate-id`: findings of two different rules must never share a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .finding import Finding, Severity
+from .model import Claim, CustomRule, Duty, PolicySet, Selector
+from .rules import duplicate_id
+
+
+def evaluate(model: PolicySet, builtin: Iterable[str]) -> Iterator[Finding]:
+    """Findings of every custom rule of the policy set."""
+    builtin = set(builtin)
+    by_duty = model.claims_by_duty()
+    for rule in model.rules.values():
+        if rule.id in builtin:
+            yield Finding(
+                duplicate_id.ID,
+                duplicate_id.SEVERITY,
+                rule.id,
+                f"custom rule {rule.id!r} has the name of a built-in rule; choose another id",
+                rule.location,
+                detail="rule (built-in)",
+            )
+            continue
+        if rule.severity == Severity.OFF.value:
+            continue
+        if rule.type == "require":
+            yield from _require(model, rule, by_duty)
+        else:
+            yield from _separate(model, rule, by_duty)
+
+
+def selected(model: PolicySet, selector: Selector | None) -> list[Duty]:
+    """The defined duties a selector chooses, in reading order."""
+    if selector is None:
+        return []
+    return [duty for duty in model.duties.values() if selector.matches(duty)]
+
+
+def _letters(letters: Iterable[str]) -> str:
+    return " or ".join(sorted(letters))
+
+
+def _require(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]) -> Iterator[Finding]:
+    assert rule.party is not None  # the schema requires `require.party` for this type
+    party = rule.party.id
+    for duty in selected(model, rule.select):
+        if not any(c.party == party and c.letter in rule.letters for c in by_duty.get(duty.id, ())):
+            yield Finding(
+                rule.id,
+                Severity(rule.severity),
+                duty.id,
+                f"{rule.description}: {party} is not {_letters(rule.letters)} on {duty.id}",
+                duty.location,
+                (rule.location,),
+            )
+
+
+def _separate(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]) -> Iterator[Finding]:
+    def holders(duties: list[Duty]) -> dict[str, dict[str, Claim]]:
+        """party -> {duty: its first claim there in one of the rule's letters}"""
+        held: dict[str, dict[str, Claim]] = {}
+        for duty in duties:
+            for claim in sorted(by_duty.get(duty.id, ()), key=lambda c: c.location):
+                if claim.letter in rule.letters and claim.party in model.parties:
+                    held.setdefault(claim.party, {}).setdefault(duty.id, claim)
+        return held
+
+    left, right = holders(selected(model, rule.left)), holders(selected(model, rule.right))
+    for party in sorted(left.keys() & right.keys()):
+        for left_duty, left_claim in left[party].items():
+            for right_duty, right_claim in right[party].items():
+                if left_duty == right_duty:
+                    continue
+                yield Finding(
+                    rule.id,
+                    Severity(rule.severity),
+                    left_duty,
+                    f"{rule.description}: {party} is {left_claim.letter} on {left_duty} "
+                    f"and {right_claim.letter} on {right_duty}",
+                    left_claim.location,
+                    (right_claim.location,),
+                    detail=f"{party}:{right_duty}",
+                )

@@ -1,0 +1,68 @@
+"""Documentation for the policy set's own rules, written from their definition.
+
+Built-in rules are documented by their docstrings; a custom rule gets the same
+shape (what it checks, a failing and a passing example) generated from its
+selectors, so `raci explain` treats both alike.
+"""
+
+from __future__ import annotations
+
+from .model import CustomRule, Selector
+
+
+def _selector(selector: Selector | None) -> str:
+    if selector is None:
+        return "{}"
+    parts = []
+    if selector.domains:
+        parts.append(f"domain: [{', '.join(sorted(selector.domains))}]")
+    if selector.tags:
+        parts.append(f"tags: [{', '.join(sorted(selector.tags))}]")
+    if selector.ids:
+        parts.append(f"ids: [{', '.join(repr(i) for i in selector.ids)}]")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _duty(selector: Selector | None, name: str, raci: str) -> list[str]:
+    """YAML lines of an example duty that `selector` chooses, with the given RACI."""
+    duty_id = f"example.{name}"
+    if selector is not None and selector.ids:
+        duty_id = "".join(c for c in selector.ids[0].replace("*", name) if c not in "?[]")
+    lines = [f"      - id: {duty_id}", f"        title: An example {name} duty"]
+    if selector is not None and selector.domains:
+        lines.append(f"        domain: {sorted(selector.domains)[0]}")
+    if selector is not None and selector.tags:
+        lines.append(f"        tags: [{sorted(selector.tags)[0]}]")
+    return [*lines, f"        raci: {{{raci}}}"]
+
+
+def explain_custom(rule: CustomRule) -> str:
+    """What the rule checks, then a failing and a passing example."""
+    letters = sorted(rule.letters)
+    either = " or ".join(letters)
+    text = [f"{rule.id} (custom {rule.type} rule, severity: {rule.severity}, defined at {rule.location})", ""]
+    text += [rule.description + ".", ""]
+    if rule.type == "require" and rule.party is not None:
+        party = rule.party.id
+        text += [
+            f"Every duty chosen by {_selector(rule.select)} must name {party} as {either}.",
+            "The finding is placed at the duty; its subject is the duty.",
+        ]
+        failing = _duty(rule.select, "duty", "accountable: someone-else, responsible: [a-team]")
+        if letters[0] == "accountable":
+            passing = _duty(rule.select, "duty", f"accountable: {party}, responsible: [a-team]")
+        else:
+            passing = _duty(
+                rule.select, "duty", f"accountable: someone-else, responsible: [a-team], {letters[0]}: [{party}]"
+            )
+    else:
+        text += [
+            f"No party may hold {either} both on a duty chosen by {_selector(rule.left)}",
+            f"and on a duty chosen by {_selector(rule.right)}. One finding per party and pair",
+            "of duties, placed at the left duty's claim, the right duty's claim related.",
+        ]
+        letter = letters[0]
+        failing = _duty(rule.left, "left", f"{letter}: team-a") + _duty(rule.right, "right", f"{letter}: team-a")
+        passing = _duty(rule.left, "left", f"{letter}: team-a") + _duty(rule.right, "right", f"{letter}: team-b")
+    text += ["", "Failing example::", "", "    duties:", *failing, "", "Passing example::", "", "    duties:", *passing]
+    return "\n".join(text) + "\n"
