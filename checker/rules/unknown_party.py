@@ -1,11 +1,12 @@
 """A reference names a party that is not defined.
 
-RACI letters (inline and in Assignments files), `reports_to`, budget splits
-and waiver approvers must name a party defined in a Parties file; a typo such
-as `cisco` for `ciso` would otherwise leave a duty with an owner nobody is.
-When a defined id is close, the message suggests it. The subject is the duty
-(for RACI letters), the party (for `reports_to`), the budget (for splits) or
-the waiver's subject (for approvers); the detail is the unknown id.
+RACI letters (inline and in Assignments files), `reports_to`, budget splits,
+the party of a `require` rule and waiver approvers must name a party defined
+in a Parties file; a typo such as `cisco` for `ciso` would otherwise leave a
+duty with an owner nobody is. When a defined id is close, the message
+suggests it. The subject is the duty (for RACI letters), the party (for
+`reports_to`), the budget (for splits), the rule (for `require`) or the
+waiver's subject (for approvers); the detail is the field and the unknown id.
 
 Failing example::
 
