@@ -118,8 +118,9 @@ def check(
     "--format", "fmt", type=click.Choice(("table", "markdown", "csv", "json")), default="table", show_default=True
 )
 @config_option
+@today_option
 @_guarded
-def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None:
+def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None, today: datetime | None) -> None:
     """Who pays for what: splits per budget, totals per party, pools committed and available.
 
     Exits 1, after printing, when the policy set has findings at or above the
@@ -132,7 +133,7 @@ def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None) -> None
     from .reporters.budgets import render
 
     config = load_config(config_file)
-    report = run_check(paths, config=config)
+    report = run_check(paths, config=config, today=today.date() if today else None)
     click.echo(render(funding_view(report.model), fmt), nl=False)
     if report.failed(config.fail_on):
         summary = report.summary()
