@@ -674,7 +674,7 @@ def test_real_process_exits_1_on_an_overcommitted_pool(project: Path) -> None:
 
 def test_own_policies_print_a_table_and_exit_0(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    result = ok(invoke())
+    result = ok(invoke("--today", "2026-12-01"))  # the examples' waivers expire on fixed dates
     lines = result.stdout.splitlines()
     for title, following in (("Budgets", "Funding by party"), ("Funding by party", "Pools"), ("Pools", None)):
         rows = [line for line in section(result.stdout, title, following) if line.strip()]
@@ -685,7 +685,7 @@ def test_own_policies_print_a_table_and_exit_0(monkeypatch: pytest.MonkeyPatch) 
 
 def test_own_policies_share_a_capital_pool_between_cio_and_ciso(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    data = as_json(ok(invoke("--format", "json")))
+    data = as_json(ok(invoke("--format", "json", "--today", "2026-12-01")))
     budgets = {b["id"]: b for b in data["budgets"]}
     shared = [
         pool
