@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .finding import Finding, Severity
-from .model import Claim, CustomRule, Duty, PolicySet, Selector
+from .model import LETTERS, Claim, CustomRule, Duty, PolicySet, Selector
 from .rules import duplicate_id
 
 
@@ -46,7 +46,9 @@ def selected(model: PolicySet, selector: Selector | None) -> list[Duty]:
 
 
 def _letters(letters: Iterable[str]) -> str:
-    return " or ".join(sorted(letters))
+    """`accountable, responsible or consulted`, in RACI order."""
+    named = [letter for letter in LETTERS if letter in set(letters)]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
 
 
 def _require(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]) -> Iterator[Finding]:
