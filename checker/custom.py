@@ -45,7 +45,7 @@ def selected(model: PolicySet, selector: Selector | None) -> list[Duty]:
     return [duty for duty in model.duties.values() if selector.matches(duty)]
 
 
-def _letters(letters: Iterable[str]) -> str:
+def letters_text(letters: Iterable[str]) -> str:
     """`accountable, responsible or consulted`, in RACI order."""
     named = [letter for letter in LETTERS if letter in set(letters)]
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
@@ -60,7 +60,7 @@ def _require(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]
                 rule.id,
                 Severity(rule.severity),
                 duty.id,
-                f"{rule.description}: {party} is not {_letters(rule.letters)} on {duty.id}",
+                f"{rule.description}: {party} is not {letters_text(rule.letters)} on {duty.id}",
                 duty.location,
                 (rule.location,),
             )

@@ -7,7 +7,8 @@ selectors, so `raci explain` treats both alike.
 
 from __future__ import annotations
 
-from .model import CustomRule, Selector
+from .custom import letters_text
+from .model import LETTERS, CustomRule, Selector
 
 
 def _selector(selector: Selector | None) -> str:
@@ -28,7 +29,7 @@ def _duty(selector: Selector | None, name: str, raci: str) -> list[str]:
     duty_id = f"example.{name}"
     if selector is not None and selector.ids:
         duty_id = "".join(c for c in selector.ids[0].replace("*", name) if c not in "?[]")
-    lines = [f"      - id: {duty_id}", f"        title: An example {name} duty"]
+    lines = [f"      - id: {duty_id}", f"        title: An example ({name})"]
     if selector is not None and selector.domains:
         lines.append(f"        domain: {sorted(selector.domains)[0]}")
     if selector is not None and selector.tags:
@@ -38,8 +39,8 @@ def _duty(selector: Selector | None, name: str, raci: str) -> list[str]:
 
 def explain_custom(rule: CustomRule) -> str:
     """What the rule checks, then a failing and a passing example."""
-    letters = sorted(rule.letters)
-    either = " or ".join(letters)
+    letters = [letter for letter in LETTERS if letter in rule.letters]
+    either = letters_text(letters)
     text = [f"{rule.id} (custom {rule.type} rule, severity: {rule.severity}, defined at {rule.location})", ""]
     text += [rule.description + ".", ""]
     if rule.type == "require" and rule.party is not None:

@@ -246,3 +246,22 @@ def test_rules_and_explain_know_custom_rules(tmp_path: Path, monkeypatch: pytest
     assert explained.exit_code == 0, explained.output
     assert "Failing example" in explained.stdout
     assert "Passing example" in explained.stdout
+
+
+@pytest.mark.parametrize("rule", ["require", "separate"])
+def test_explained_examples_really_fail_and_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rule: str) -> None:
+    """The documentation `raci explain` writes for a custom rule is checked against the rule itself."""
+    rules = require("{domain: [it]}") if rule == "require" else SOD
+    rule_id = "security-embedded" if rule == "require" else "access-sod"
+    parties = PARTIES + "".join(
+        f"  - {{id: {p}, name: {p}, type: team}}\n" for p in ("someone-else", "a-team", "team-a", "team-b")
+    )
+    run_on(tmp_path, {"rules.yaml": rules, "parties.yaml": parties}, "2027-01-01")
+    monkeypatch.chdir(tmp_path)
+    text = CliRunner().invoke(main, ["explain", rule_id]).stdout
+    failing = text.split("Failing example::\n\n", 1)[1].split("\n\nPassing example::", 1)[0]
+    passing = text.split("Passing example::\n\n", 1)[1]
+    for example, fires in ((failing, True), (passing, False)):
+        duties = "apiVersion: raci/v1\nkind: Duties\n" + "\n".join(line[4:] for line in example.splitlines()) + "\n"
+        report = run_on(tmp_path, {"rules.yaml": rules, "parties.yaml": parties, "duties.yaml": duties}, "2027-01-01")
+        assert bool(of_rule(report, rule_id)) is fires, (example, report.findings)
