@@ -44,7 +44,7 @@ def check(model: PolicySet) -> Iterator[Finding]:
                     ID,
                     SEVERITY,
                     rule.id,
-                    f"the {key} selector of rule {rule.id} matches no duty, so the rule checks nothing",
+                    f"`{key}:` of rule {rule.id} matches no duty, so the rule checks nothing",
                     selector.location,
                     detail=key,
                 )
