@@ -8,15 +8,19 @@ rule's). A rule whose id is a built-in rule's name is refused, under
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from .finding import Finding, Severity
 from .model import LETTERS, Claim, CustomRule, Duty, PolicySet, Selector
 from .rules import duplicate_id
 
 
-def evaluate(model: PolicySet, builtin: Iterable[str]) -> Iterator[Finding]:
-    """Findings of every custom rule of the policy set."""
+def evaluate(
+    model: PolicySet, builtin: Iterable[str], overrides: Mapping[str, Severity] | None = None
+) -> Iterator[Finding]:
+    """Findings of every custom rule of the policy set; `overrides` (from `.raci.yaml`)
+    win over a rule's own severity, so the configuration can also turn a rule on."""
+    overrides = overrides or {}
     builtin = set(builtin)
     by_duty = model.claims_by_duty()
     for rule in model.rules.values():
@@ -30,12 +34,13 @@ def evaluate(model: PolicySet, builtin: Iterable[str]) -> Iterator[Finding]:
                 detail="rule (built-in)",
             )
             continue
-        if rule.severity == Severity.OFF.value:
+        severity = overrides.get(rule.id, Severity(rule.severity))
+        if severity is Severity.OFF:
             continue
         if rule.type == "require":
-            yield from _require(model, rule, by_duty)
+            yield from _require(model, rule, severity, by_duty)
         else:
-            yield from _separate(model, rule, by_duty)
+            yield from _separate(model, rule, severity, by_duty)
 
 
 def selected(model: PolicySet, selector: Selector | None) -> list[Duty]:
@@ -51,14 +56,16 @@ def letters_text(letters: Iterable[str]) -> str:
     return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} or {named[-1]}"
 
 
-def _require(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]) -> Iterator[Finding]:
+def _require(
+    model: PolicySet, rule: CustomRule, severity: Severity, by_duty: dict[str, list[Claim]]
+) -> Iterator[Finding]:
     assert rule.party is not None  # the schema requires `require.party` for this type
     party = rule.party.id
     for duty in selected(model, rule.select):
         if not any(c.party == party and c.letter in rule.letters for c in by_duty.get(duty.id, ())):
             yield Finding(
                 rule.id,
-                Severity(rule.severity),
+                severity,
                 duty.id,
                 f"{rule.description}: {party} is not {letters_text(rule.letters)} on {duty.id}",
                 duty.location,
@@ -66,7 +73,9 @@ def _require(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]
             )
 
 
-def _separate(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]]) -> Iterator[Finding]:
+def _separate(
+    model: PolicySet, rule: CustomRule, severity: Severity, by_duty: dict[str, list[Claim]]
+) -> Iterator[Finding]:
     def holders(duties: list[Duty]) -> dict[str, dict[str, Claim]]:
         """party -> {duty: its first claim there in one of the rule's letters}"""
         held: dict[str, dict[str, Claim]] = {}
@@ -84,7 +93,7 @@ def _separate(model: PolicySet, rule: CustomRule, by_duty: dict[str, list[Claim]
                     continue
                 yield Finding(
                     rule.id,
-                    Severity(rule.severity),
+                    severity,
                     left_duty,
                     f"{rule.description}: {party} is {left_claim.letter} on {left_duty} "
                     f"and {right_claim.letter} on {right_duty}",

@@ -104,7 +104,7 @@ def _check(paths: Sequence[Path], config: Config, today: datetime.date | None) -
     findings.extend(_unknown_rule_names(config, model))
     for rule in RULES.values():
         findings.extend(rule.check(model))
-    findings.extend(custom.evaluate(model, RULES))
+    findings.extend(custom.evaluate(model, RULES, config.severities))
     findings = _apply_severities(findings, config)
     findings = waivers.apply(
         findings,
