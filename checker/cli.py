@@ -13,21 +13,35 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
+from .reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from .engine import Report
+    from .finding import Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS = ("text", "json")
+FORMATS = tuple(REPORTERS)
 LEVELS = ("error", "warning", "info")
 
 
 def _fail(message: str) -> NoReturn:
     click.echo(f"raci: error: {message}", err=True)
     sys.exit(2)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _guarded(command: F) -> F:
@@ -38,11 +52,18 @@ def _guarded(command: F) -> F:
         from .config import ConfigError
         from .discover import PathError
         from .engine import NoPolicyFiles
+        from .git import GitError
+        from .matrix import UnknownFilter
+        from .scaffold import ScaffoldError
 
         try:
             return command(*args, **kwargs)
-        except (ConfigError, PathError, NoPolicyFiles) as exc:
+        except (ConfigError, PathError, NoPolicyFiles, GitError, UnknownFilter, ScaffoldError) as exc:
             _fail(str(exc))
+        except BrokenPipeError:
+            # `raci matrix | head`: the reader left; that is not an error of ours.
+            _quiet_stdout()
+            sys.exit(0)
         except (click.exceptions.Exit, click.ClickException, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:  # a bug: still one line, with the trace on request
@@ -62,11 +83,19 @@ config_option = click.option(
     help="Use this configuration file instead of looking up .raci.yaml.",
 )
 paths_argument = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+DATE = click.DateTime(formats=["%Y-%m-%d"])
 today_option = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DATE,
     default=None,
     help="The date waivers expire against (YYYY-MM-DD), for reproducible runs.  [default: today, UTC]",
+)
+
+at_option = click.option(
+    "--at",
+    metavar="REV",
+    default=None,
+    help="Read the policy set as it was at git revision REV (from git objects; no checkout).",
 )
 
 
@@ -93,11 +122,24 @@ def main() -> None:
     default=None,
     help="Lowest severity that fails the run.  [default: fail_on in .raci.yaml, else error]",
 )
+@click.option(
+    "--base",
+    metavar="REV",
+    default=None,
+    help="Report and fail only on findings not already present at git revision REV (in CI: the merge base).",
+)
+@at_option
 @config_option
 @today_option
 @_guarded
 def check(
-    paths: tuple[Path, ...], fmt: str, fail_on: str | None, config_file: Path | None, today: datetime | None
+    paths: tuple[Path, ...],
+    fmt: str,
+    fail_on: str | None,
+    base: str | None,
+    at: str | None,
+    config_file: Path | None,
+    today: datetime | None,
 ) -> None:
     """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""
     from .config import load_config
@@ -106,9 +148,9 @@ def check(
     from .reporters import render
 
     config = load_config(config_file)
-    report = run_check(paths, config=config, today=today.date() if today else None)
-    click.echo(render(fmt, report, color=_use_color()), nl=False)
+    report = run_check(paths, config=config, today=today.date() if today else None, at=at, base=base)
     level = Severity(fail_on) if fail_on else config.fail_on
+    click.echo(render(fmt, report, color=_use_color(), fail_on=level), nl=False)
     sys.exit(1 if report.failed(level) else 0)
 
 
@@ -135,7 +177,12 @@ def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None, today: 
     config = load_config(config_file)
     report = run_check(paths, config=config, today=today.date() if today else None)
     click.echo(render(funding_view(report.model), fmt), nl=False)
-    if report.failed(config.fail_on):
+    _exit_for_findings(report, config.fail_on)
+
+
+def _exit_for_findings(report: Report, fail_on: Severity) -> None:
+    """After a view is printed: exit 1, with a pointer to `raci check`, when the set fails."""
+    if report.failed(fail_on):
         summary = report.summary()
         click.echo(
             f"raci: the policy set has {summary['error']} error(s) and {summary['warning']} warning(s); "
@@ -143,6 +190,105 @@ def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None, today: 
             err=True,
         )
         sys.exit(1)
+
+
+@main.command()
+@paths_argument
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("table", "markdown", "csv", "json", "html")),
+    default="table",
+    show_default=True,
+)
+@click.option("--domain", "domains", multiple=True, metavar="D", help="Only duties of domain D (repeatable).")
+@click.option("--party", "parties", multiple=True, metavar="P", help="Only party P's column and duties (repeatable).")
+@at_option
+@config_option
+@today_option
+@_guarded
+def matrix(
+    paths: tuple[Path, ...],
+    fmt: str,
+    domains: tuple[str, ...],
+    parties: tuple[str, ...],
+    at: str | None,
+    config_file: Path | None,
+    today: datetime | None,
+) -> None:
+    """The RACI grid: duties down, parties across, letters in cells, problem duties marked.
+
+    Exits 1, after printing, when the policy set has findings at or above the
+    fail level: `raci check` lists them.
+    """
+    from .config import load_config
+    from .engine import check as run_check
+    from .matrix import build_matrix
+    from .reporters.matrix import render
+
+    config = load_config(config_file)
+    report = run_check(paths, config=config, today=today.date() if today else None, at=at)
+    click.echo(render(build_matrix(report, domains=domains, parties=parties), fmt), nl=False)
+    _exit_for_findings(report, config.fail_on)
+
+
+@main.command()
+@paths_argument
+@click.option(
+    "--check",
+    "existing",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Compare FILE with what the policy set says, and exit 1 if it has drifted.",
+)
+@config_option
+@_guarded
+def codeowners(paths: tuple[Path, ...], existing: Path | None, config_file: Path | None) -> None:
+    """CODEOWNERS lines: accountable parties review their duties' files, funders their budgets'.
+
+    Prints the lines; `raci codeowners > .github/CODEOWNERS` writes them. With
+    --check FILE, prints what differs and exits 1 when FILE has drifted.
+    """
+    from .codeowners import drift, generate
+    from .config import load_config
+    from .engine import check as run_check
+    from .paths import shown_path
+
+    report = run_check(paths, config=load_config(config_file))
+    expected = generate(report.model)
+    if existing is None:
+        click.echo(expected, nl=False)
+        return
+    try:
+        current = existing.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        click.echo(f"{shown_path(existing)}: does not exist; `raci codeowners > {shown_path(existing)}` writes it")
+        sys.exit(1)
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{shown_path(existing)}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+    problems = drift(expected, current)
+    for line in problems:
+        click.echo(f"{shown_path(existing)}: {line}")
+    if problems:
+        click.echo("`raci codeowners` prints the lines the policy set asks for", err=True)
+        sys.exit(1)
+    click.echo(f"{shown_path(existing)}: up to date")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+@_guarded
+def init(directory: Path) -> None:
+    """Start a governance repository in DIRECTORY: an example policy set, .raci.yaml and a pre-commit config.
+
+    Never overwrites: a file that exists is left as it is and listed as skipped.
+    """
+    from .paths import shown_path
+    from .scaffold import scaffold
+
+    for path, created in scaffold(directory):
+        click.echo(f"{'created' if created else 'skipped (exists)'}: {shown_path(path)}")
 
 
 @main.command("rules")
@@ -210,3 +356,98 @@ def schema(kind: str) -> None:
     if name not in SCHEMA_NAMES:
         _fail(f"unknown kind {kind!r}{did_you_mean(name, SCHEMA_NAMES)}; one of {', '.join(SCHEMA_NAMES)}")
     click.echo(schema_text(name), nl=False)
+
+
+@main.command()
+@click.argument("before", metavar="REV")
+@click.argument("after", metavar="[REV2]", required=False)
+@click.option("--format", "fmt", type=click.Choice(("text", "markdown", "json")), default="text", show_default=True)
+@click.option("--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Compare these folders or files.")
+@config_option
+@today_option
+@_guarded
+def diff(
+    before: str, after: str | None, fmt: str, paths: tuple[Path, ...], config_file: Path | None, today: datetime | None
+) -> None:
+    """What changed in meaning from REV to REV2 (default: the working tree), and the findings introduced and resolved.
+
+    Moving claims between files, renaming files, reordering entries and
+    reformatting YAML are not changes. Exits 1 when the change introduces
+    findings at or above the fail level.
+    """
+    from .config import load_config
+    from .diff import diff as run_diff
+    from .reporters.changes import render_diff
+
+    config = load_config(config_file)
+    result = run_diff(paths, config=config, before=before, after=after, today=today.date() if today else None)
+    click.echo(render_diff(result, fmt), nl=False)
+    fail_on = config.fail_on
+    sys.exit(1 if any(f.severity.rank >= fail_on.rank for f in result.introduced) else 0)
+
+
+@main.command()
+@click.argument("revisions", metavar="[RANGE]", required=False)
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Only commits on or after DATE.")
+@click.option(
+    "--until", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Only commits on or before DATE."
+)
+@click.option("--duty", "duties", multiple=True, metavar="ID", help="Only changes of this duty (repeatable).")
+@click.option("--party", "parties", multiple=True, metavar="ID", help="Only changes of this party or naming it.")
+@click.option("--budget", "budgets", multiple=True, metavar="ID", help="Only changes of this budget (repeatable).")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "markdown", "csv", "json")), default="text", show_default=True
+)
+@click.option(
+    "--check-approvals",
+    is_flag=True,
+    help="Exit 1 when a commit changed accountability or a split without an Approved-by: from every party "
+    "that gained or lost. RANGE defaults to the upstream's merge base..HEAD.",
+)
+@click.option("--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Follow these folders or files.")
+@config_option
+@_guarded
+def history(
+    revisions: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    duties: tuple[str, ...],
+    parties: tuple[str, ...],
+    budgets: tuple[str, ...],
+    fmt: str,
+    check_approvals: bool,
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+) -> None:
+    """The audit trail: for each commit that changed the policy set's meaning, who, when, approved by whom, and what.
+
+    RANGE is a revision (its history; default HEAD) or A..B. A shallow clone is
+    said, with how to fetch the rest.
+    """
+    from .config import load_config
+    from .history import history as run_history
+    from .history import select, unapproved, upstream_range
+    from .reporters.changes import render_approvals, render_history
+
+    config = load_config(config_file)
+    folders = list(paths) or list(config.policies)
+    if check_approvals and revisions is None:
+        revisions = upstream_range(folders[0])
+    trail = run_history(
+        paths,
+        config=config,
+        revisions=revisions,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+    )
+    if trail.shallow:
+        click.echo(f"raci: note: {trail.shallow}", err=True)
+    trail = select(trail, duties=duties, parties=parties, budgets=budgets)
+    if not check_approvals:
+        click.echo(render_history(trail, fmt), nl=False)
+        return
+    lacking = unapproved(trail)
+    click.echo(render_approvals(trail, lacking, fmt), nl=False)
+    if lacking:
+        click.echo(f"raci: {len(lacking)} commit(s) changed accountability or funding without every approval", err=True)
+        sys.exit(1)

@@ -10,7 +10,6 @@ must not pass quietly.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 
 from .finding import Location, Severity
 from .loader import LATER_VALUE_USED, MIB, Document, Limits, load_bytes
-from .paths import printable, repository_root
+from .paths import repository_root, shown_path
 
 CONFIG_NAME = ".raci.yaml"
 DEFAULT_POLICIES = ("policies",)
@@ -86,13 +85,18 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
 
 
 def _read_mapping(path: Path) -> tuple[dict[str, Any], Document | None]:
-    from .validate import check_value
-
     shown = shown_path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read the configuration: {exc.strerror or exc}") from None
+    return parse_config(data, shown)
+
+
+def parse_config(data: bytes, shown: str) -> tuple[dict[str, Any], Document | None]:
+    """A configuration file's settings, checked against the config schema; ConfigError if unusable."""
+    from .validate import check_value
+
     loaded = load_bytes(data, shown, Limits(max_file_bytes=MIB))
     if loaded.findings:
         first = loaded.findings[0]
@@ -111,12 +115,3 @@ def _read_mapping(path: Path) -> tuple[dict[str, Any], Document | None]:
         raise ConfigError(f"{first.location}: invalid configuration: {first.message}{more}")
     value: dict[str, Any] = document.value
     return value, document
-
-
-def shown_path(path: Path) -> str:
-    """A path as the user can find it: relative to the working directory when below it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return printable(str(path))
-    return printable(str(path) if relative.startswith("..") else relative)

@@ -22,7 +22,7 @@ from .paths import display_name, repository_root
 from .rules import yaml_syntax
 
 SUFFIXES = (".yaml", ".yml")  # compared case-insensitively
-_LINK_OUT = "a symbolic link to outside the repository; not read"
+LINK_OUT = "a symbolic link to outside the repository; not read"
 
 
 class PathError(Exception):
@@ -53,7 +53,7 @@ def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Find
         real_root = Path(os.path.realpath(repository_root(top) or top))
         if path.is_dir():
             files, outside = _walk(path, real_root)
-            refused += [yaml_syntax.finding(Location(display_name(d, root)), _LINK_OUT) for d in outside]
+            refused += [yaml_syntax.finding(Location(display_name(d, root)), LINK_OUT) for d in outside]
         else:
             files = [path]
         for file in files:
@@ -84,12 +84,14 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
     """YAML files under `top`, and links to folders outside the root (not followed).
 
     Hidden files and folders (`.git`, `.venv`) are skipped; linked folders inside
-    the root are followed once each, so a link loop ends.
+    the root are followed once each, so a link loop ends, and links back into
+    `top` are not followed at all.
     """
     found: list[Path] = []
     outside: list[Path] = []
     seen: set[str] = set()
     pending = [top]
+    real_top = Path(os.path.realpath(top))
     while pending:
         folder = pending.pop()
         real = os.path.realpath(folder)
@@ -108,10 +110,13 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
             except OSError:
                 is_dir = False
             if is_dir:
-                if _inside(Path(os.path.realpath(entry.path)), real_root):
-                    pending.append(Path(entry.path))
-                else:
+                target = Path(os.path.realpath(entry.path))
+                if not _inside(target, real_root):
                     outside.append(Path(entry.path))
+                elif not (entry.is_symlink() and _inside(target, real_top)):
+                    # A link into the folder being walked is skipped: its files are
+                    # read once, under their own names, whatever order scandir gives.
+                    pending.append(Path(entry.path))
             elif entry.name.lower().endswith(SUFFIXES):
                 found.append(Path(entry.path))
     return found, outside
@@ -126,7 +131,7 @@ def _refusal(path: Path, real_root: Path) -> str | None:
     if path.is_symlink():
         target = Path(os.path.realpath(path))
         if not _inside(target, real_root):
-            return _LINK_OUT
+            return LINK_OUT
     try:
         info = os.stat(path)
     except OSError as exc:

@@ -11,25 +11,43 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import gc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import custom, waivers
-from .config import Config, ConfigError, shown_path
+from .config import Config, ConfigError
 from .discover import PathError, discover, read_source
 from .finding import Finding, Location, Severity
+from .git import GitError
 from .hints import did_you_mean
-from .loader import MAX_REPORTED_PER_FILE, MORE
+from .loader import MAX_REPORTED_PER_FILE, MORE, LoadedFile
 from .model import PolicySet
-from .paths import display_name, repository_root
+from .paths import display_name, repository_root, shown_path
 from .registry import RULES
+from .revision import Revision, load_at
 from .rules import schema as schema_rule
 from .validate import check_document
 
 
 class NoPolicyFiles(Exception):
     """Nothing to check: a usage problem (exit 2), not a clean result."""
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """What `--base REV` compared against: the revision as given, its commit, and
+    how many findings already present there were left out of the report."""
+
+    revision: str
+    commit: str
+    left_out: int
+
+    @property
+    def note(self) -> str:
+        """One sentence for every human-readable format."""
+        s = "" if self.left_out == 1 else "s"
+        return f"{self.left_out} finding{s} already present at {self.revision} ({self.commit[:12]}) left out"
 
 
 @dataclass(slots=True)
@@ -39,6 +57,7 @@ class Report:
     findings: list[Finding]
     files: int
     model: PolicySet = field(default_factory=PolicySet)  # what views such as `raci budgets` show
+    baseline: Baseline | None = None  # set when only findings new since a revision are reported
 
     @property
     def counts(self) -> dict[str, int]:
@@ -55,42 +74,81 @@ class Report:
         return any(not f.suppressed and f.severity.rank >= fail_on.rank for f in self.findings)
 
 
-def check(paths: Sequence[Path] = (), *, config: Config, today: datetime.date | None = None) -> Report:
+def check(
+    paths: Sequence[Path] = (),
+    *,
+    config: Config,
+    today: datetime.date | None = None,
+    at: str | None = None,
+    base: str | None = None,
+) -> Report:
     """Check the policy set: `paths` if given, else the configured policy folders.
 
-    `today` is the date waivers expire against (default: today in UTC).
+    `today` is the date waivers expire against (default: today in UTC). `at`
+    checks the set as it was at that git revision instead of the working tree;
+    `base` reports only the findings that were not already present at that
+    revision. Both read git objects, never a checkout.
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
-    policy file is found, and `ConfigError` when a configured folder is missing.
+    policy file is found, `ConfigError` when a configured folder is missing,
+    and `GitError` for an unknown revision or a folder outside a repository.
     """
     # The model is acyclic and built all at once: the cyclic collector would only
     # rescan it again and again (about a third of the run time on 10,000 duties).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(paths, config, today)
+        folders = _folders(paths, config, in_working_tree=at is None)
+        report = _check(_files(folders, config, at, missing_ok=False), folders, config, today)
+        if base is None:
+            return report
+        revision = Revision.resolve(base, folders[0])
+        before = _check(_files(folders, config, base, missing_ok=True), folders, config, today, empty_ok=True)
+        return _new_since(report, before, revision)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(paths: Sequence[Path], config: Config, today: datetime.date | None) -> Report:
+def _folders(paths: Sequence[Path], config: Config, *, in_working_tree: bool) -> list[Path]:
     folders = list(paths) or list(config.policies)
-    if not paths:
+    if not paths and in_working_tree:
         missing = [p for p in folders if not p.exists()]
         if missing and config.file is not None:
             # A configured folder that is not there is a typo, not an empty set.
             raise ConfigError(f"{shown_path(config.file)}: policies: {_shown(missing)} does not exist")
         if missing:
             raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
+    return folders
+
+
+def _files(folders: list[Path], config: Config, at: str | None, *, missing_ok: bool) -> Iterator[LoadedFile]:
+    """Every policy file under `folders`, loaded one at a time, in name order;
+    a file that cannot be read is a LoadedFile that holds only its finding."""
+    if at is not None:
+        yield from load_at(Revision.resolve(at, folders[0]), folders, config.limits, missing_ok=missing_ok)
+        return
     root = repository_root(folders[0].resolve()) or Path.cwd()
     sources, refused = discover(folders, root)
-    if not sources and not refused:
-        raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
-    findings = list(refused)
-    model = PolicySet()
+    for finding in refused:
+        yield LoadedFile(finding.subject, [], [finding])
     for source in sources:
-        loaded = read_source(source, config.limits)
+        yield read_source(source, config.limits)
+
+
+def _check(
+    files: Iterator[LoadedFile],
+    folders: list[Path],
+    config: Config,
+    today: datetime.date | None,
+    *,
+    empty_ok: bool = False,
+) -> Report:
+    findings: list[Finding] = []
+    model = PolicySet()
+    count = 0
+    for loaded in files:
+        count += 1
         found = list(loaded.findings)
         for document in loaded.documents:
             checked = check_document(document)
@@ -98,9 +156,13 @@ def _check(paths: Sequence[Path], config: Config, today: datetime.date | None) -
             if checked.kind is not None:
                 model.add(document, checked.kind, checked.dropped)
         if not found and all(document.value is None for document in loaded.documents):
-            found.append(_no_document(source.name))
+            found.append(_no_document(loaded.file))
         findings.extend(_capped(found))
-        model.files.append(source.name)
+        model.files.append(loaded.file)
+    if not count:
+        if empty_ok:
+            return Report([], 0)
+        raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
     findings.extend(_unknown_rule_names(config, model))
     for rule in RULES.values():
         findings.extend(rule.check(model))
@@ -114,7 +176,26 @@ def _check(paths: Sequence[Path], config: Config, today: datetime.date | None) -
         severity=dict(config.severities),
     )
     findings.sort(key=Finding.sort_key)
-    return Report(_distinct(findings), len(sources) + len(refused), model)
+    return Report(_distinct(findings), count, model)
+
+
+def _new_since(report: Report, before: Report, revision: Revision) -> Report:
+    """The findings of `report` that `before` did not have, matched by fingerprint.
+
+    A finding waived at the base but live now (its waiver removed or expired)
+    counts as new: the change made an accepted exception an unaccepted one.
+    """
+    waived_before: dict[str, bool] = {}
+    for finding in before.findings:
+        key = finding.fingerprint
+        waived_before[key] = waived_before.get(key, True) and finding.suppressed
+    kept = [
+        finding
+        for finding in report.findings
+        if finding.fingerprint not in waived_before or (waived_before[finding.fingerprint] and not finding.suppressed)
+    ]
+    baseline = Baseline(revision.name, revision.commit, len(report.findings) - len(kept))
+    return dataclasses.replace(report, findings=kept, baseline=baseline)
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:
@@ -201,4 +282,4 @@ def _shown(folders: Sequence[Path]) -> str:
     return ", ".join(display_name(p, Path.cwd()) for p in folders)
 
 
-__all__ = ["ConfigError", "NoPolicyFiles", "PathError", "Report", "check"]
+__all__ = ["Baseline", "ConfigError", "GitError", "NoPolicyFiles", "PathError", "Report", "check"]

@@ -37,3 +37,12 @@ def printable(text: str) -> str:
         return text
     text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def shown_path(path: Path) -> str:
+    """A path as the user can find it: relative to the working directory when below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return printable(str(path))
+    return printable(str(path) if relative.startswith("..") else relative)

@@ -233,6 +233,27 @@ def test_folder_link_loop_terminates(repo: Path) -> None:
 
 
 @posix_only
+@pytest.mark.parametrize("link", ["a-first", "z-last"])
+def test_a_folder_link_into_the_walked_folder_names_files_by_their_own_path(repo: Path, link: str) -> None:
+    # Whether scandir meets the link or the folder first, a file has one name:
+    # its own (a baseline or a waiver keyed by file path must not flip).
+    write_tree(repo, {"policies/office/parties.yaml": PARTIES})
+    os.symlink("office", repo / "policies" / link)
+    sources, refused = discover([repo / "policies"], repo)
+    assert refused == []
+    assert [s.name for s in sources] == ["policies/office/parties.yaml"]
+
+
+@posix_only
+def test_a_folder_link_elsewhere_in_the_repository_is_walked(repo: Path) -> None:
+    write_tree(repo, {"shared/offices/parties.yaml": PARTIES})
+    (repo / "policies").mkdir()
+    os.symlink("../shared/offices", repo / "policies" / "offices")
+    sources, _ = discover([repo / "policies"], repo)
+    assert [s.name for s in sources] == ["policies/offices/parties.yaml"]
+
+
+@posix_only
 def test_dangling_link_gives_a_finding(repo: Path) -> None:
     write_tree(repo, {"policies/parties.yaml": PARTIES})
     os.symlink(repo / "policies" / "gone.yaml", repo / "policies" / "dangling.yaml")

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..finding import Finding, Location
+from ..finding import Finding, Location, Severity
 
 if TYPE_CHECKING:
     from ..engine import Report
 
 
-def render(report: Report, *, color: bool = False) -> str:
+def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.ERROR) -> str:
     # One finding per line: readable and diffable, and compact enough for
     # json's C encoder (an indented dump runs the pure-Python one, which
     # took longer than the whole check on 10,000 duties).
@@ -23,7 +23,11 @@ def render(report: Report, *, color: bool = False) -> str:
     findings = ",\n".join(json.dumps(finding_to_json(f), ensure_ascii=False) for f in report.findings)
     checked = json.dumps({"files": report.files, **report.counts})
     body = f"[\n{findings}\n]" if findings else "[]"
-    return f'{head},\n"findings": {body},\n"checked": {checked}}}\n'
+    base = ""
+    if report.baseline is not None:
+        b = report.baseline
+        base = ',\n"base": ' + json.dumps({"revision": b.revision, "commit": b.commit, "left_out": b.left_out})
+    return f'{head},\n"findings": {body},\n"checked": {checked}{base}}}\n'
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..finding import Severity
+from .escape import terminal
 
 if TYPE_CHECKING:
     from ..engine import Report
@@ -19,12 +20,12 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def render(report: Report, *, color: bool = False) -> str:
+def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.ERROR) -> str:
     lines = []
     for finding in report.findings:
         level = "suppressed" if finding.suppressed else finding.severity.value
         shown = _paint(level, _COLORS.get(finding.severity, "2"), color and not finding.suppressed)
-        lines.append(f"{finding.location}: {shown} {finding.rule} {_printable(finding.message)}")
+        lines.append(f"{finding.location}: {shown} {finding.rule} {terminal(finding.message)}")
         lines.extend(f"    also at {place}" for place in finding.related)
         if finding.waiver is not None:
             lines.append(f"    waived at {finding.waiver}")
@@ -39,7 +40,9 @@ def render(report: Report, *, color: bool = False) -> str:
             tablefmt="simple",
         )
         lines += ["", table]
-    lines += ["", _footer(report)]
+    if lines:
+        lines.append("")
+    lines.append(_footer(report))
     return "\n".join(lines) + "\n"
 
 
@@ -53,7 +56,9 @@ def _footer(report: Report) -> str:
     entities = ", ".join(_entities(n, name) for name, n in counts.items() if n)
     checked = f"checked {report.files} file{'s' if report.files != 1 else ''}" + (f": {entities}" if entities else "")
     found = ", ".join(_count(summary[k], k) for k in ("error", "warning", "info", "suppressed") if summary[k])
-    return f"{checked}; {found or 'no problems found'}"
+    if report.baseline is None:
+        return f"{checked}; {found or 'no problems found'}"
+    return f"{checked}; {found or 'no new problems found'}; {report.baseline.note}"
 
 
 def _entities(n: int, name: str) -> str:
@@ -66,8 +71,3 @@ def _entities(n: int, name: str) -> str:
 def _count(n: int, level: str) -> str:
     plural = "s" if n != 1 and level in ("error", "warning") else ""
     return f"{n} {level}{plural}"
-
-
-def _printable(text: str) -> str:
-    # A message can quote file content; a terminal must never receive its control characters.
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)

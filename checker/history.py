@@ -1,0 +1,475 @@
+"""`raci history`: the audit trail of who owned and funded what, commit by commit.
+
+One `git log` walk (first parent, oldest first, with the raw list of changed
+blobs) and one long-lived `git cat-file --batch` process: each commit
+re-reads only the policy files it changed, swaps their facts in a
+`semantic.State`, and compares the entities those files touched. Commits
+whose changes are only text (comments, order, formatting, a move between
+files) change no meaning and are left out.
+
+Approvals are worked out on the way: every party that gained or lost
+accountability for a duty, or a funding share of a budget, must be named in
+an `Approved-by:` trailer of the commit, by someone other than the author.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config, ConfigError, parse_config
+from .discover import SUFFIXES
+from .git import LINK_MODE, SUBMODULE_MODE, GitError, ObjectReader, Repository
+from .loader import LoadedFile, load_bytes
+from .semantic import Change, Facts, Key, State, compare, config_facts, facts_of
+
+_ZERO = re.compile(r"^0+$")
+_TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
+_NOREPLY = re.compile(r"^(?:\d+\+)?([A-Za-z0-9-]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+APPROVED_BY = "approved-by"
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """A commit as an auditor reads it."""
+
+    id: str
+    author: str
+    email: str
+    date: str  # the author date, ISO 8601 with its offset
+    subject: str
+    trailers: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """Who had to approve a commit's changes of accountability or funding, and who did."""
+
+    required: tuple[str, ...]  # parties that gained or lost
+    approved: tuple[str, ...]  # of those, the ones an Approved-by trailer names (not the author)
+    self_approved: tuple[str, ...]  # named, but the author is that party: does not count
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(p for p in self.required if p not in self.approved)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    commit: Commit
+    changes: list[Change]
+    approval: Approval
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """The trail, newest commit first, and what it was made from."""
+
+    entries: list[Entry]
+    range: str  # the revisions walked, as given (default HEAD)
+    head: str  # the commit the trail ends at
+    tree: str  # that commit's tree id
+    tool: str = f"raci-checker {__version__}"
+    shallow: str | None = None  # set when the clone cannot show the whole trail
+
+
+def history(
+    paths: Sequence[Path] = (),
+    *,
+    config: Config,
+    revisions: str | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> History:
+    """The trail of the policy set under `paths` (default: the configured folders).
+
+    `revisions` is `REV` (its history) or `A..B` (the commits of B not in A);
+    default HEAD. Raises GitError outside a repository or for an unknown revision.
+    """
+    folders = list(paths) or list(config.policies)
+    repository = Repository.containing(folders[0])
+    walk = _Walk(repository, [repository.relative(f) for f in folders], _config_name(repository, config))
+    return walk.run(revisions or "HEAD", since, until)
+
+
+def upstream_range(near: Path) -> str:
+    """`merge-base..HEAD` against the current branch's upstream, for --check-approvals."""
+    repository = Repository.containing(near)
+    try:
+        upstream = repository.run("rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}").decode().strip()
+    except GitError:
+        raise GitError(
+            "the current branch has no upstream to compare with; give the range, "
+            "e.g. `raci history --check-approvals origin/main..HEAD`"
+        ) from None
+    base = repository.run("merge-base", upstream, "HEAD").decode().strip()
+    return f"{base}..HEAD"
+
+
+def _config_name(repository: Repository, config: Config) -> str | None:
+    if config.file is None:
+        return None
+    try:
+        return repository.relative(config.file)
+    except GitError:
+        return None  # a configuration outside the repository has no history here
+
+
+class _Walk:
+    def __init__(self, repository: Repository, prefixes: list[str], config_name: str | None) -> None:
+        self.repository = repository
+        self.prefixes = prefixes
+        self.config_name = config_name
+        self.state = State()
+        self.warnings: list[str] = []
+
+    def run(self, revisions: str, since: datetime.date | None, until: datetime.date | None) -> History:
+        start, end = self._range(revisions)
+        head = self.repository.commit(end)
+        tree = self.repository.run("rev-parse", f"{head}^{{tree}}").decode().strip()
+        args = ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse"]
+        args += ["--raw", "-z", "--no-abbrev", "--no-renames", "--format=%H %P"]
+        if since is not None:
+            args.append(f"--since={since.isoformat()}T00:00:00Z")
+        if until is not None:
+            args.append(f"--until={until.isoformat()}T23:59:59Z")
+        args.append(f"{start}..{head}" if start else head)
+        args += ["--", *self._pathspecs()]
+        log = self.repository.run(*args)
+        shallow_roots = self._shallow_roots()
+        entries: list[Entry] = []
+        notice = None
+        with self.repository.objects() as objects:
+            records = list(_records(log))
+            if records:
+                first_id, parents, _ = records[0]
+                base = start or (parents[0] if parents else None)
+                if first_id in shallow_roots:
+                    # A shallow clone's oldest commit: its changes cannot be known, only its content.
+                    base, records = first_id, records[1:]
+                    notice = self._shallow_notice(first_id, objects)
+                if base is not None:
+                    self._load_tree(base, objects)
+            elif shallow_roots:
+                notice = self._shallow_notice(min(shallow_roots), objects)
+            for commit_id, _parents, changed in records:
+                entry = self._commit(commit_id, changed, objects)
+                if entry is not None:
+                    entries.append(entry)
+        entries.reverse()
+        return History(entries, revisions, head, tree, shallow=notice)
+
+    def _range(self, revisions: str) -> tuple[str | None, str]:
+        if ".." in revisions and "..." not in revisions:
+            left, right = revisions.split("..", 1)
+            return self.repository.commit(left or "HEAD"), right or "HEAD"
+        return None, revisions
+
+    def _pathspecs(self) -> list[str]:
+        specs = [p for p in self.prefixes if p != "."] if "." not in self.prefixes else ["."]
+        if self.config_name is not None and "." not in self.prefixes:
+            specs.append(self.config_name)
+        return specs
+
+    def _shallow_roots(self) -> set[str]:
+        if not self.repository.is_shallow():
+            return set()
+        path = self.repository.run("rev-parse", "--git-path", "shallow").decode().strip()
+        try:
+            text = (self.repository.root / path).read_text(encoding="ascii")
+        except OSError:
+            return set()
+        return set(text.split())
+
+    def _shallow_notice(self, commit_id: str, objects: ObjectReader) -> str:
+        commit = _read_commit(commit_id, objects)
+        when = f" ({commit.date[:10]})" if commit else ""
+        return (
+            f"this clone is shallow: the trail starts at {commit_id[:12]}{when}, and what changed in that "
+            "commit and before it is not shown; `git fetch --unshallow` fetches the whole history"
+        )
+
+    def _is_policy(self, path: str, mode: str) -> bool:
+        if mode in (LINK_MODE, SUBMODULE_MODE):
+            return False  # links are not followed in the history (their targets have their own)
+        for prefix in self.prefixes:
+            if path == prefix:
+                return True
+            if prefix == "." or path.startswith(prefix + "/"):
+                below = path if prefix == "." else path[len(prefix) + 1 :]
+                if not any(part.startswith(".") for part in below.split("/")) and below.lower().endswith(SUFFIXES):
+                    return True
+        return False
+
+    def _load_tree(self, commit: str, objects: ObjectReader) -> None:
+        """The state at `commit`: every policy file and the configuration, read once."""
+        specs = self._pathspecs()
+        for entry in self.repository.tree(commit, [] if specs == ["."] else specs):
+            if entry.path == self.config_name or self._is_policy(entry.path, entry.mode):
+                facts = self._facts(entry.path, entry.oid, objects, commit)
+                if facts is not None:
+                    self.state.put(entry.path, facts)
+
+    def _facts(self, path: str, oid: str, objects: ObjectReader, commit: str) -> Facts | None:
+        """The facts of one blob; None (with a warning) when it cannot be read as policy."""
+        found = objects.read(oid)
+        if found is None:
+            self.warnings.append(f"{path}: its git object is missing at {commit[:12]}")
+            return None
+        if path == self.config_name:
+            try:
+                return config_facts(path, parse_config(found.data, path)[0])
+            except ConfigError as exc:
+                self.warnings.append(f"{exc}; its last good settings are kept")
+                return None
+        loaded: LoadedFile = load_bytes(found.data, path)
+        if loaded.findings and not any(d.value is not None for d in loaded.documents):
+            first = loaded.findings[0]
+            self.warnings.append(f"{first.location}: {first.message}; its last good content is kept")
+            return None
+        return facts_of(loaded)
+
+    def _commit(self, commit_id: str, changed: list[tuple[str, str, str]], objects: ObjectReader) -> Entry | None:
+        self.warnings = []
+        updates: dict[str, Facts | None] = {}
+        for path, mode, oid in changed:
+            if path != self.config_name and not self._is_policy(path, mode):
+                continue
+            if _ZERO.match(oid):
+                updates[path] = None  # deleted
+                continue
+            facts = self._facts(path, oid, objects, commit_id)
+            if facts is not None:
+                updates[path] = facts
+        keys: set[Key] = set()
+        for path, facts in updates.items():
+            old = self.state.facts(path)
+            if old is not None:
+                keys |= old.keys()
+            if facts is not None:
+                keys |= facts.keys()
+        before = self.state.views(keys)
+        for path, facts in updates.items():
+            self.state.put(path, facts)
+        after = self.state.views(keys)
+        changes = compare(before, after)
+        if not changes and not self.warnings:
+            return None
+        commit = _read_commit(commit_id, objects)
+        if commit is None:
+            raise GitError(f"commit {commit_id} cannot be read")
+        return Entry(commit, changes, self._approval(commit, changes), self.warnings)
+
+    def _approval(self, commit: Commit, changes: list[Change]) -> Approval:
+        required = sorted(gained_or_lost(changes))
+        named = [value for key, values in commit.trailers.items() if key.lower() == APPROVED_BY for value in values]
+        tokens = [token for value in named for token in _approver_tokens(value)]
+        approved, self_approved = [], []
+        for party in required:
+            record = self.state.view(("party", party)) or {}
+            if not any(_names(token, party, record) for token in tokens):
+                continue
+            if _is_author(commit, record):
+                self_approved.append(party)
+            else:
+                approved.append(party)
+        return Approval(tuple(required), tuple(approved), tuple(self_approved))
+
+
+def gained_or_lost(changes: Iterable[Change]) -> set[str]:
+    """Parties whose accountability for a duty, or funding share of a budget, the changes altered."""
+    return {party for change in changes for party in _altered(change)}
+
+
+def accountability_changes(changes: Iterable[Change]) -> list[Change]:
+    """The changes that need approval: of a duty's accountable parties or a budget's splits."""
+    return [change for change in changes if _altered(change)]
+
+
+def _altered(change: Change) -> set[str]:
+    if change.entity == "duty":
+        old, new = _sides(change, "accountable")
+        return set(old or ()) ^ set(new or ())
+    if change.entity == "budget":
+        old, new = _sides(change, "splits")
+        old, new = old or {}, new or {}
+        return {p for p in set(old) | set(new) if old.get(p) != new.get(p)}
+    return set()
+
+
+def _sides(change: Change, name: str) -> tuple[Any, Any]:
+    """The field `name` before and after: from the whole record of an added or
+    removed entity, from the change itself when it is that field, else (None, None)."""
+    if change.field is None:
+        before = change.before.get(name) if isinstance(change.before, dict) else None
+        after = change.after.get(name) if isinstance(change.after, dict) else None
+        return before, after
+    if change.field == name:
+        return change.before, change.after
+    return None, None
+
+
+def _approver_tokens(value: str) -> Iterator[str]:
+    for token in value.split(","):
+        token = token.strip()
+        email = re.search(r"<([^<>\s]+@[^<>\s]+)>", token)
+        if email:
+            yield email.group(1)
+        elif token:
+            yield token
+
+
+def _names(token: str, party: str, record: dict[str, Any]) -> bool:
+    lowered = token.lower()
+    if token == party:
+        return True
+    github = record.get("github")
+    if isinstance(github, str) and lowered == github.lower():
+        return True
+    return lowered in {e.lower() for e in record.get("emails") or ()}
+
+
+def _is_author(commit: Commit, record: dict[str, Any]) -> bool:
+    email = commit.email.lower()
+    if email in {e.lower() for e in record.get("emails") or ()}:
+        return True
+    login = _NOREPLY.match(email)
+    github = record.get("github")
+    return bool(login and isinstance(github, str) and github.lower() == f"@{login.group(1).lower()}")
+
+
+def _records(log: bytes) -> Iterator[tuple[str, list[str], list[tuple[str, str, str]]]]:
+    """(commit, parents, [(path, new mode, new blob)]) from `git log --raw -z --format='%H %P'`.
+
+    Only hex ids and modes are parsed from text; every path is a NUL-terminated
+    field of its own, so no file name or commit message can be misread.
+    """
+    tokens = log.split(b"\0")
+    commit: str | None = None
+    parents: list[str] = []
+    changed: list[tuple[str, str, str]] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i].lstrip(b"\n")
+        i += 1
+        if not token:
+            continue
+        if token.startswith(b":"):
+            # :old_mode new_mode old_blob new_blob status, then the path
+            fields = token[1:].split()
+            path = tokens[i].decode("utf-8", "surrogateescape") if i < len(tokens) else ""
+            i += 1
+            changed.append((path, fields[1].decode(), fields[3].decode()))
+            continue
+        if commit is not None:
+            yield commit, parents, changed
+        ids = token.decode("ascii").split()
+        commit, parents, changed = ids[0], ids[1:], []
+    if commit is not None:
+        yield commit, parents, changed
+
+
+def _read_commit(commit_id: str, objects: ObjectReader) -> Commit | None:
+    found = objects.read(commit_id)
+    if found is None or found.kind != "commit":
+        return None
+    return parse_commit(commit_id, found.data)
+
+
+def parse_commit(commit_id: str, data: bytes) -> Commit:
+    """A raw commit object: its author line, subject and trailers."""
+    text = data.decode("utf-8", "replace")
+    headers, _, message = text.partition("\n\n")
+    author, email, date = "", "", ""
+    for line in headers.splitlines():
+        if line.startswith("author "):
+            author, email, date = _person(line[len("author ") :])
+    subject = message.strip().split("\n", 1)[0].strip() if message.strip() else ""
+    return Commit(commit_id, author, email, date, subject, parse_trailers(message))
+
+
+def _person(value: str) -> tuple[str, str, str]:
+    """`Name <email> 1790000000 +0200` -> (name, email, ISO 8601 date)."""
+    match = re.match(r"^(.*?)\s*<([^>]*)>\s*(\d+)\s*([+-]\d{4})?", value)
+    if not match:
+        return value, "", ""
+    name, email, seconds, offset = match.groups()
+    offset = offset or "+0000"
+    delta = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+    zone = datetime.timezone(delta if offset[0] == "+" else -delta)
+    when = datetime.datetime.fromtimestamp(int(seconds), zone)
+    return name, email, when.isoformat()
+
+
+def parse_trailers(message: str) -> dict[str, list[str]]:
+    """The trailers of a commit message: its last paragraph, when every line of it is
+    `Key: value` (or the indented continuation of one), as git reads them."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", message.strip()) if p.strip()]
+    if len(paragraphs) < 2:
+        return {}  # the subject alone is never a trailer block
+    trailers: dict[str, list[str]] = {}
+    last: tuple[str, int] | None = None
+    for line in paragraphs[-1].splitlines():
+        if line[:1] in (" ", "\t") and last is not None:
+            key, index = last
+            trailers[key][index] += " " + line.strip()
+            continue
+        match = _TRAILER.match(line)
+        if not match:
+            return {}
+        key, value = match.group(1), match.group(2).strip()
+        values = trailers.setdefault(_canonical(key, trailers), [])
+        values.append(value)
+        last = (_canonical(key, trailers), len(values) - 1)
+    return trailers
+
+
+def _canonical(key: str, seen: dict[str, list[str]]) -> str:
+    """Trailer keys compare without case; the first spelling met is kept."""
+    for known in seen:
+        if known.lower() == key.lower():
+            return known
+    return key
+
+
+def select(
+    trail: History, *, duties: Sequence[str] = (), parties: Sequence[str] = (), budgets: Sequence[str] = ()
+) -> History:
+    """Only the changes (and commits) that touch the named entities; filters combine with AND."""
+
+    def keep(change: Change) -> bool:
+        if duties and not (change.entity == "duty" and change.id in duties):
+            return False
+        if budgets and not (change.entity == "budget" and change.id in budgets):
+            return False
+        return not parties or any(_mentions(change, party) for party in parties)
+
+    entries = []
+    for entry in trail.entries:
+        changes = [c for c in entry.changes if keep(c)]
+        if changes:
+            entries.append(replace(entry, changes=changes))
+    return replace(trail, entries=entries)
+
+
+def _mentions(change: Change, party: str) -> bool:
+    """A change to the party itself, or to a letter or split that names it (before or after)."""
+    if change.entity == "party":
+        return change.id == party
+    fields = {"duty": ("accountable", "responsible", "consulted", "informed"), "budget": ("splits",)}
+    for name in fields.get(change.entity, ()):
+        old, new = _sides(change, name)
+        if party in (old or ()) or party in (new or ()):
+            return True
+    return False
+
+
+def unapproved(trail: History) -> list[Entry]:
+    """The commits whose changes of accountability or funding lack an approval."""
+    return [entry for entry in trail.entries if entry.approval.missing]

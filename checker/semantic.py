@@ -1,0 +1,254 @@
+"""What a policy set means, without where it is written: the basis of diff and history.
+
+Every entity becomes a flat record of JSON values (field -> value), with no
+location, so that moving a claim between files, renaming or splitting a file,
+reordering a list or reformatting YAML changes nothing. Each file contributes
+`Facts`; a `State` merges the facts of every file the way the checker's model
+does (the first definition of an id in file-name order wins; the RACI of a
+duty is the union of its claims in every file), and can swap one file's facts
+for new ones and say which entities that touched, so that a history walk
+re-reads only the files a commit changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from .loader import LoadedFile
+from .model import LETTERS, CustomRule, PolicySet, Selector
+from .money import split_amount, to_decimal
+from .validate import check_document
+
+# The entities of a change, in the order reports list them.
+ENTITIES = ("party", "duty", "budget", "pool", "rule", "waiver", "config")
+
+Key = tuple[str, str]  # (entity, id)
+Record = dict[str, Any]  # field -> a JSON value
+
+
+@dataclass(slots=True)
+class Facts:
+    """What one file says: definitions (the first of each id in the file) and RACI claims."""
+
+    definitions: dict[Key, Record] = field(default_factory=dict)
+    # duty -> letter -> party ids named in this file
+    claims: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+
+    def keys(self) -> set[Key]:
+        return set(self.definitions) | {("duty", duty) for duty in self.claims}
+
+
+def facts_of(loaded: LoadedFile) -> Facts:
+    """The facts of one loaded file; invalid items are left out, as the checker leaves them out."""
+    model = PolicySet()
+    for document in loaded.documents:
+        checked = check_document(document)
+        if checked.kind is not None:
+            model.add(document, checked.kind, checked.dropped)
+    return facts_of_model(model)
+
+
+def facts_of_model(model: PolicySet) -> Facts:
+    facts = Facts()
+    definitions = facts.definitions
+    for party in model.parties.values():
+        definitions["party", party.id] = {
+            "name": party.name,
+            "type": party.type,
+            "active": party.active,
+            "reports_to": party.reports_to.id if party.reports_to else None,
+            "github": party.github,
+            "emails": sorted(party.emails),
+        }
+    for duty in model.duties.values():
+        definitions["duty", duty.id] = {"title": duty.title, "domain": duty.domain, "tags": sorted(duty.tags)}
+    for claim in model.claims:
+        facts.claims.setdefault(claim.duty, {}).setdefault(claim.letter, set()).add(claim.party)
+    for pool in model.pools.values():
+        definitions["pool", pool.id] = {
+            "amount": number(pool.amount),
+            "currency": pool.currency,
+            "period": pool.period,
+        }
+    for budget in model.budgets.values():
+        splits: dict[str, Fraction] = {}
+        for split in budget.splits:
+            splits[split.party.id] = splits.get(split.party.id, Fraction(0)) + split_amount(split, budget)
+        definitions["budget", budget.id] = {
+            "amount": number(budget.amount),
+            "currency": budget.currency,
+            "period": budget.period,
+            "pool": budget.pool.id if budget.pool else None,
+            "funds": sorted({ref.id for ref in budget.funds}),
+            "splits": {party: number(amount) for party, amount in sorted(splits.items())},
+        }
+    for rule in model.rules.values():
+        definitions["rule", rule.id] = _rule(rule)
+    for waiver in model.waivers:
+        key = ("waiver", f"{waiver.rule}:{waiver.subject}")
+        definitions.setdefault(
+            key,
+            {
+                "reason": waiver.reason,
+                "approved_by": sorted({ref.id for ref in waiver.approved_by}),
+                "expires": waiver.expires,
+            },
+        )
+    return facts
+
+
+def config_facts(name: str, value: Mapping[str, Any] | None) -> Facts:
+    """The configuration file as one entity: each setting a field (`rules.idle-party`)."""
+    facts = Facts()
+    if value is None:
+        return facts
+    record: Record = {}
+    for key, setting in sorted(value.items()):
+        if isinstance(setting, dict):
+            for inner, inner_value in sorted(setting.items()):
+                record[f"{key}.{inner}"] = _plain(inner_value)
+        else:
+            record[key] = _plain(setting)
+    facts.definitions["config", name] = record
+    return facts
+
+
+def number(value: Decimal | Fraction) -> str:
+    """An exact amount as a plain decimal string: `1200000`, `480000.5`."""
+    text = format(to_decimal(Fraction(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _selector(selector: Selector | None) -> Record | None:
+    if selector is None:
+        return None
+    return {"domain": sorted(selector.domains), "tags": sorted(selector.tags), "ids": sorted(selector.ids)}
+
+
+def _rule(rule: CustomRule) -> Record:
+    return {
+        "type": rule.type,
+        "description": rule.description,
+        "severity": rule.severity,
+        "letters": [letter for letter in LETTERS if letter in rule.letters],
+        "select": _selector(rule.select),
+        "party": rule.party.id if rule.party else None,
+        "left": _selector(rule.left),
+        "right": _selector(rule.right),
+    }
+
+
+class State:
+    """The merged meaning of a set of files, updated one file at a time."""
+
+    def __init__(self) -> None:
+        self._files: dict[str, Facts] = {}
+        self._defined_in: dict[Key, set[str]] = {}
+        self._claimed_in: dict[str, set[str]] = {}
+
+    def put(self, name: str, facts: Facts | None) -> set[Key]:
+        """Replace the facts of file `name` (None: the file is gone); the keys that may have changed."""
+        old = self._files.pop(name, None)
+        touched: set[Key] = set()
+        if old is not None:
+            touched |= old.keys()
+            for key in old.definitions:
+                _discard(self._defined_in, key, name)
+            for duty in old.claims:
+                _discard(self._claimed_in, duty, name)
+        if facts is not None and (facts.definitions or facts.claims):
+            self._files[name] = facts
+            touched |= facts.keys()
+            for key in facts.definitions:
+                self._defined_in.setdefault(key, set()).add(name)
+            for duty in facts.claims:
+                self._claimed_in.setdefault(duty, set()).add(name)
+        return touched
+
+    def facts(self, name: str) -> Facts | None:
+        return self._files.get(name)
+
+    def view(self, key: Key) -> Record | None:
+        """The entity as the merged model has it, or None when it is not defined."""
+        files = self._defined_in.get(key)
+        if not files:
+            return None
+        record = dict(self._files[min(files)].definitions[key])
+        if key[0] == "duty":
+            letters: dict[str, set[str]] = {letter: set() for letter in LETTERS}
+            for name in self._claimed_in.get(key[1], ()):
+                for letter, parties in self._files[name].claims[key[1]].items():
+                    letters[letter] |= parties
+            record.update({letter: sorted(parties) for letter, parties in letters.items()})
+        return record
+
+    def keys(self) -> set[Key]:
+        return set(self._defined_in)
+
+    def views(self, keys: Iterable[Key]) -> dict[Key, Record | None]:
+        return {key: self.view(key) for key in keys}
+
+
+def _discard(index: dict[Any, set[str]], key: Any, name: str) -> None:
+    names = index.get(key)
+    if names is not None:
+        names.discard(name)
+        if not names:
+            del index[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change of one field of one entity (the spec's JSON shape).
+
+    An added or removed entity is one change with `field` None and the whole
+    record as `after` or `before`.
+    """
+
+    change: str  # added | removed | changed
+    entity: str
+    id: str
+    field: str | None
+    before: Any
+    after: Any
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "change": self.change,
+            "entity": self.entity,
+            "id": self.id,
+            "field": self.field,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+def compare(before: Mapping[Key, Record | None], after: Mapping[Key, Record | None]) -> list[Change]:
+    """The changes from `before` to `after`, in a stable order (entity kind, id, field)."""
+    changes: list[Change] = []
+    for key in sorted(set(before) | set(after), key=lambda k: (ENTITIES.index(k[0]), k[1])):
+        old, new = before.get(key), after.get(key)
+        entity, id_ = key
+        if old == new:
+            continue
+        if old is None:
+            changes.append(Change("added", entity, id_, None, None, new))
+        elif new is None:
+            changes.append(Change("removed", entity, id_, None, old, None))
+        else:
+            for name in [*old, *(f for f in new if f not in old)]:
+                if old.get(name) != new.get(name):
+                    changes.append(Change("changed", entity, id_, name, old.get(name), new.get(name)))
+    return changes
