@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from checker.git import ObjectReader, Repository
 from checker.reporters.json_ import finding_to_json
 from tests.conftest import PARTIES
 from tests.gitrepo import Repo, git
+from tests.test_precommit import INSTALLED_RACI
 
 # An old debt: nobody is accountable for the asset inventory.
 DUTIES = """\
@@ -329,7 +329,7 @@ def test_the_object_reader_answers_none_for_what_is_missing(repo: Repo) -> None:
 def test_a_real_process_run_with_base(repo: Repo) -> None:
     repo.write({"policies/cio-office.yaml": SECOND_OWNER})
     done = subprocess.run(
-        [sys.executable, "-m", "checker", "check", "--base", "main"],
+        [str(INSTALLED_RACI), "check", "--base", "main"],
         cwd=repo.root,
         capture_output=True,
         text=True,

@@ -620,3 +620,27 @@ def test_repository_broken_example_fires_every_rule() -> None:
     fired = {f["rule"] for f in data["findings"]}
     assert set(RULES) - fired == set()
     assert all(not Path(f["file"]).is_absolute() and f["file"].startswith("examples/broken/") for f in data["findings"])
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path: Path) -> None:
+    # `raci check | head -1`: the output is far larger than a pipe holds, and the
+    # reader leaves after one line; raci must exit quietly, without a traceback.
+    duties = "".join(f"  - {{id: d.{i:05d}, title: Duty {i}}}\n" for i in range(3000))
+    write_tree(tmp_path, {"policies/duties.yaml": f"apiVersion: raci/v1\nkind: Duties\nduties:\n{duties}"})
+    (tmp_path / ".git").mkdir()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "check"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.stderr.close()
+    process.wait(timeout=60)
+    assert b"orphaned-duty" in first or b"no-responsible" in first
+    assert errors == ""
+    assert process.returncode == 1  # the findings still decide the status

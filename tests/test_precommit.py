@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,8 @@ import yaml
 from tests.conftest import PARTIES, write_tree
 
 REPO = Path(__file__).resolve().parents[1]
+# The `raci` that `pip install` put beside this interpreter (scripts live in Scripts\ on Windows).
+INSTALLED_RACI = Path(sys.executable).parent / ("raci.exe" if os.name == "nt" else "raci")
 
 DUTIES = """\
 apiVersion: raci/v1
@@ -71,10 +74,12 @@ def test_hook_lets_a_good_commit_through_and_blocks_double_ownership(tmp_path: P
     env = _env(tmp_path)
     repo = tmp_path / "governance"
     repo.mkdir()
-    # Our manifest's hook, as a local entry running this checkout's `raci`
+    # Our manifest's hook, as a local entry running the installed `raci`
     # (`language: system`), so pre-commit downloads nothing.
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
-    local = {**hook, "language": "system", "entry": f"{sys.executable} -m checker check"}
+    raci = INSTALLED_RACI
+    assert raci.is_file(), f"the console script {raci} is not installed"
+    local = {**hook, "language": "system", "entry": f"{shlex.quote(str(raci))} check"}
     local.pop("minimum_pre_commit_version", None)
     config = yaml.safe_dump({"repos": [{"repo": "local", "hooks": [local]}]})
     write_tree(
@@ -85,7 +90,6 @@ def test_hook_lets_a_good_commit_through_and_blocks_double_ownership(tmp_path: P
             "policies/duties/security.yaml": DUTIES,
         },
     )
-    env["PYTHONPATH"] = str(REPO)
     assert _run([tool, "init", "-q", "-b", "main"], repo, env).returncode == 0
     installed = _run([sys.executable, "-m", "pre_commit", "install"], repo, env)
     assert installed.returncode == 0, installed.stderr
