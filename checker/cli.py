@@ -49,16 +49,11 @@ def _guarded(command: F) -> F:
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .config import ConfigError
-        from .discover import PathError
-        from .engine import NoPolicyFiles
-        from .git import GitError
-        from .matrix import UnknownFilter
-        from .scaffold import ScaffoldError
+        from .errors import UserError
 
         try:
             return command(*args, **kwargs)
-        except (ConfigError, PathError, NoPolicyFiles, GitError, UnknownFilter, ScaffoldError) as exc:
+        except UserError as exc:
             _fail(str(exc))
         except BrokenPipeError:
             # `raci matrix | head`: the reader left; that is not an error of ours.

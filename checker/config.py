@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import UserError
 from .finding import Location, Severity
 from .loader import LATER_VALUE_USED, MIB, Document, Limits, load_bytes
 from .paths import repository_root, shown_path
@@ -23,7 +24,7 @@ CONFIG_NAME = ".raci.yaml"
 DEFAULT_POLICIES = ("policies",)
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """The configuration cannot be used; the message is one line for the user."""
 
 

@@ -64,7 +64,8 @@ def _side(
     paths: Sequence[Path], config: Config, revision: str | None, folders: list[Path], today: datetime.date | None
 ) -> Side:
     commit = Revision.resolve(revision, folders[0]).commit if revision is not None else None
-    return Side(revision, commit, check(paths, config=config, today=today, at=revision))
+    # A revision from before the policy set existed is an empty set: everything after it is added.
+    return Side(revision, commit, check(paths, config=config, today=today, at=revision, missing_ok=True))
 
 
 def _views(side: Side, config: Config, folders: list[Path]) -> dict[Key, Record | None]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import UserError
 from .finding import Finding, Location
 from .loader import Limits, LoadedFile, load_bytes, too_large
 from .paths import display_name, repository_root
@@ -25,7 +26,7 @@ SUFFIXES = (".yaml", ".yml")  # compared case-insensitively
 LINK_OUT = "a symbolic link to outside the repository; not read"
 
 
-class PathError(Exception):
+class PathError(UserError):
     """A path given on the command line does not exist."""
 
 

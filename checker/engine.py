@@ -18,6 +18,7 @@ from pathlib import Path
 from . import custom, waivers
 from .config import Config, ConfigError
 from .discover import PathError, discover, read_source
+from .errors import UserError
 from .finding import Finding, Location, Severity
 from .git import GitError
 from .hints import did_you_mean
@@ -30,7 +31,7 @@ from .rules import schema as schema_rule
 from .validate import check_document
 
 
-class NoPolicyFiles(Exception):
+class NoPolicyFiles(UserError):
     """Nothing to check: a usage problem (exit 2), not a clean result."""
 
 
@@ -81,13 +82,15 @@ def check(
     today: datetime.date | None = None,
     at: str | None = None,
     base: str | None = None,
+    missing_ok: bool = False,
 ) -> Report:
     """Check the policy set: `paths` if given, else the configured policy folders.
 
     `today` is the date waivers expire against (default: today in UTC). `at`
     checks the set as it was at that git revision instead of the working tree;
     `base` reports only the findings that were not already present at that
-    revision. Both read git objects, never a checkout.
+    revision. Both read git objects, never a checkout. With `missing_ok`, a
+    revision `at` that predates the policy set is an empty set, not an error.
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
     policy file is found, `ConfigError` when a configured folder is missing,
@@ -99,7 +102,8 @@ def check(
     gc.disable()
     try:
         folders = _folders(paths, config, in_working_tree=at is None)
-        report = _check(_files(folders, config, at, missing_ok=False), folders, config, today)
+        empty_ok = missing_ok and at is not None
+        report = _check(_files(folders, config, at, missing_ok=empty_ok), folders, config, today, empty_ok=empty_ok)
         if base is None:
             return report
         revision = Revision.resolve(base, folders[0])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, NamedTuple
 
+from .errors import UserError
 from .paths import shown_path
 
 # Never prompt for credentials, never take optional locks (a concurrent
@@ -25,7 +26,7 @@ LINK_MODE = "120000"
 SUBMODULE_MODE = "160000"
 
 
-class GitError(Exception):
+class GitError(UserError):
     """git cannot answer: not a repository, an unknown revision, no git at all."""
 
 

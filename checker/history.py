@@ -77,6 +77,7 @@ class History:
     tree: str  # that commit's tree id
     tool: str = f"raci-checker {__version__}"
     shallow: str | None = None  # set when the clone cannot show the whole trail
+    warnings: list[str] = field(default_factory=list)  # files unreadable where the trail starts
 
 
 def history(
@@ -158,12 +159,13 @@ class _Walk:
                     self._load_tree(base, objects)
             elif shallow_roots:
                 notice = self._shallow_notice(min(shallow_roots), objects)
+            start_warnings = list(self.warnings)
             for commit_id, _parents, changed in records:
                 entry = self._commit(commit_id, changed, objects)
                 if entry is not None:
                     entries.append(entry)
         entries.reverse()
-        return History(entries, revisions, head, tree, shallow=notice)
+        return History(entries, revisions, head, tree, shallow=notice, warnings=start_warnings)
 
     def _range(self, revisions: str) -> tuple[str | None, str]:
         if ".." in revisions and "..." not in revisions:
@@ -441,7 +443,13 @@ def _canonical(key: str, seen: dict[str, list[str]]) -> str:
 def select(
     trail: History, *, duties: Sequence[str] = (), parties: Sequence[str] = (), budgets: Sequence[str] = ()
 ) -> History:
-    """Only the changes (and commits) that touch the named entities; filters combine with AND."""
+    """Only the changes (and commits) that touch the named entities; filters combine with AND.
+
+    Without a filter the trail is kept whole, commits marked only with a
+    warning (a file that broke) included.
+    """
+    if not (duties or parties or budgets):
+        return trail
 
     def keep(change: Change) -> bool:
         if duties and not (change.entity == "duty" and change.id in duties):

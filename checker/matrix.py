@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .errors import UserError
 from .finding import Finding, Severity
 from .hints import did_you_mean
 from .model import LETTERS, Claim, PolicySet
@@ -49,7 +50,7 @@ _NOT_ABOUT_DUTIES = frozenset(
 )
 
 
-class UnknownFilter(Exception):
+class UnknownFilter(UserError):
     """A --domain or --party that the policy set does not have (exit 2, one line)."""
 
 

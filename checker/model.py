@@ -50,6 +50,7 @@ class Party:
     reports_to: Ref | None = None
     github: str | None = None
     emails: tuple[str, ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class Duty:
     location: Location
     domain: str | None = None
     tags: tuple[str, ...] = ()
+    description: str | None = None
 
 
 class Claim(NamedTuple):
@@ -84,6 +86,7 @@ class Pool:
     amount_at: Location
     currency_at: Location
     period_at: Location
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,7 @@ class Budget:
     pool: Ref | None = None
     funds: tuple[Ref, ...] = ()
     splits: tuple[Split, ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,7 @@ class Waiver:
     location: Location
     expires_at: Location
     approved_by: tuple[Ref, ...] = ()
+    ticket: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +270,7 @@ def _add_party(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         reports_to=_ref(doc, item, "reports_to") if "reports_to" in item else None,
         github=item.get("github"),
         emails=tuple(item.get("emails", ())),
+        description=item.get("description"),
     )
     model._define("party", model.parties, party)
 
@@ -276,6 +282,7 @@ def _add_duty(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         location=doc.value_location(item, "id"),
         domain=item.get("domain"),
         tags=tuple(item.get("tags", ())),
+        description=item.get("description"),
     )
     raci = item.get("raci")
     # A redefinition's RACI is not merged: the first definition is the duty.
@@ -315,6 +322,7 @@ def _add_pool(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         period=item["period"],
         location=doc.value_location(item, "id"),
         **_money_places(doc, item),
+        description=item.get("description"),
     )
     model._define("pool", model.pools, pool)
 
@@ -345,6 +353,7 @@ def _add_budget(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
         pool=_ref(doc, item, "pool") if "pool" in item else None,
         funds=tuple(_ref(doc, funds, index) for index in range(len(funds))),
         splits=splits,
+        description=item.get("description"),
     )
     model._define("budget", model.budgets, budget)
 
@@ -389,6 +398,7 @@ def _add_waiver(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
             location=doc.value_location(item, "rule"),
             expires_at=doc.value_location(item, "expires"),
             approved_by=tuple(_ref(doc, approvers, index) for index in range(len(approvers))),
+            ticket=item.get("ticket"),
         )
     )
 

@@ -19,7 +19,7 @@ from .discover import LINK_OUT, SUFFIXES, PathError
 from .finding import Location
 from .git import LINK_MODE, SUBMODULE_MODE, ObjectReader, Repository, TreeEntry
 from .loader import Limits, LoadedFile, load_bytes, too_large
-from .paths import printable
+from .paths import printable, shown_path
 from .rules import yaml_syntax
 
 MAX_LINK_HOPS = 8
@@ -61,7 +61,7 @@ def load_at(revision: Revision, paths: Sequence[Path], limits: Limits, *, missin
         for given, prefix in zip(paths, prefixes, strict=True):
             found = select(listed, prefix)
             if not found and not missing_ok:
-                raise PathError(f"{given}: no such file or folder at {revision.name}")
+                raise PathError(f"{shown_path(given)}: no such file or folder at {revision.name}")
             for entry, explicit in found:
                 for file in _expand(entry, explicit, revision, objects, within=prefix):
                     files.setdefault(file.name, file)

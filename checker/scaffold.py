@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import __version__
 from .config import CONFIG_NAME
+from .errors import UserError
 from .paths import shown_path
 from .validate import SCHEMA_NAMES, schema_text
 
@@ -38,7 +39,7 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
 SCHEMA_FOLDER = "schemas"
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(UserError):
     """The scaffold cannot be written; the message is one line for the user."""
 
 

@@ -63,9 +63,15 @@ def facts_of_model(model: PolicySet) -> Facts:
             "reports_to": party.reports_to.id if party.reports_to else None,
             "github": party.github,
             "emails": sorted(party.emails),
+            "description": party.description,
         }
     for duty in model.duties.values():
-        definitions["duty", duty.id] = {"title": duty.title, "domain": duty.domain, "tags": sorted(duty.tags)}
+        definitions["duty", duty.id] = {
+            "title": duty.title,
+            "description": duty.description,
+            "domain": duty.domain,
+            "tags": sorted(duty.tags),
+        }
     for claim in model.claims:
         facts.claims.setdefault(claim.duty, {}).setdefault(claim.letter, set()).add(claim.party)
     for pool in model.pools.values():
@@ -73,6 +79,7 @@ def facts_of_model(model: PolicySet) -> Facts:
             "amount": number(pool.amount),
             "currency": pool.currency,
             "period": pool.period,
+            "description": pool.description,
         }
     for budget in model.budgets.values():
         splits: dict[str, Fraction] = {}
@@ -85,6 +92,7 @@ def facts_of_model(model: PolicySet) -> Facts:
             "pool": budget.pool.id if budget.pool else None,
             "funds": sorted({ref.id for ref in budget.funds}),
             "splits": {party: number(amount) for party, amount in sorted(splits.items())},
+            "description": budget.description,
         }
     for rule in model.rules.values():
         definitions["rule", rule.id] = _rule(rule)
@@ -96,6 +104,7 @@ def facts_of_model(model: PolicySet) -> Facts:
                 "reason": waiver.reason,
                 "approved_by": sorted({ref.id for ref in waiver.approved_by}),
                 "expires": waiver.expires,
+                "ticket": waiver.ticket,
             },
         )
     return facts

@@ -62,10 +62,15 @@ def describe(change: Change) -> str:
     """`duty sec.incident-response: accountable [ciso] -> [cio, ciso]`."""
     what = f"{change.entity} {printable(change.id)}"
     if change.change == "added":
-        return f"{what}: added {shown(change.after)}"
+        return f"{what}: added {shown(_set_fields(change.after))}"
     if change.change == "removed":
-        return f"{what}: removed (was {shown(change.before)})"
+        return f"{what}: removed (was {shown(_set_fields(change.before))})"
     return f"{what}: {change.field} {shown(change.before)} -> {shown(change.after)}"
+
+
+def _set_fields(record: Any) -> Any:
+    """A whole record as a person reads it: the fields that are not set left out."""
+    return {k: v for k, v in record.items() if v is not None} if isinstance(record, dict) else record
 
 
 # raci diff
@@ -156,6 +161,8 @@ def _history_text(trail: History) -> str:
     lines = []
     if trail.shallow:
         lines += [f"note: {trail.shallow}", ""]
+    if trail.warnings:
+        lines += [f"warning: where the trail starts, {printable(w)}" for w in trail.warnings] + [""]
     for entry in trail.entries:
         commit = entry.commit
         lines.append(f"commit {commit.id}")
@@ -280,6 +287,7 @@ def _history_json(trail: History) -> str:
         "head": trail.head,
         "tree": trail.tree,
         "shallow": trail.shallow,
+        "warnings": trail.warnings,
         "commits": [
             {
                 "commit": e.commit.id,
