@@ -1,5 +1,5 @@
 """`python -m checker` runs the `raci` command."""
 
-from .cli import main
+from .cli import entry
 
-main(prog_name="raci")
+entry()

@@ -17,7 +17,7 @@ from typing import Any
 from .config import Config, ConfigError, parse_config
 from .engine import Report, check
 from .finding import Finding
-from .git import Repository
+from .git import GitError, Repository
 from .revision import Revision
 from .semantic import Change, Key, Record, State, compare, config_facts, facts_of_model
 
@@ -73,8 +73,12 @@ def _views(side: Side, config: Config, folders: list[Path]) -> dict[Key, Record 
     state.put("policies", facts_of_model(side.report.model))  # one merged model: no file order to keep
     if config.file is not None:
         repository = Repository.containing(folders[0])
-        name = repository.relative(config.file)
-        state.put(name, config_facts(name, _config_at(side, config.file, name, repository)))
+        try:
+            name = repository.relative(config.file)
+        except GitError:
+            name = None  # a configuration from outside the repository has no revisions to compare
+        if name is not None:
+            state.put(name, config_facts(name, _config_at(side, config.file, name, repository)))
     return state.views(state.keys())
 
 

@@ -85,8 +85,8 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
     """YAML files under `top`, and links to folders outside the root (not followed).
 
     Hidden files and folders (`.git`, `.venv`) are skipped; linked folders inside
-    the root are followed once each, so a link loop ends, and links back into
-    `top` are not followed at all.
+    the root are followed once each, so a link loop ends, and links into `top`
+    or to a folder that holds it are not followed at all.
     """
     found: list[Path] = []
     outside: list[Path] = []
@@ -114,9 +114,10 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
                 target = Path(os.path.realpath(entry.path))
                 if not _inside(target, real_root):
                     outside.append(Path(entry.path))
-                elif not (entry.is_symlink() and _inside(target, real_top)):
-                    # A link into the folder being walked is skipped: its files are
-                    # read once, under their own names, whatever order scandir gives.
+                elif not (entry.is_symlink() and (_inside(target, real_top) or _inside(real_top, target))):
+                    # A link into the folder being walked, or to one that holds it, is
+                    # skipped: its files are read once, under their own names, whatever
+                    # order scandir gives.
                     pending.append(Path(entry.path))
             elif entry.name.lower().endswith(SUFFIXES):
                 found.append(Path(entry.path))

@@ -154,11 +154,13 @@ def _check(
     for loaded in files:
         count += 1
         found = list(loaded.findings)
+        part = PolicySet()
         for document in loaded.documents:
             checked = check_document(document)
             found.extend(checked.findings)
             if checked.kind is not None:
-                model.add(document, checked.kind, checked.dropped)
+                part.add(document, checked.kind, checked.dropped)
+        model.merge(part)
         if not found and all(document.value is None for document in loaded.documents):
             found.append(_no_document(loaded.file))
         findings.extend(_capped(found))

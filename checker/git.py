@@ -148,11 +148,15 @@ class ObjectReader:
             header = self._out.readline()
         except OSError as exc:
             raise GitError(f"git cat-file failed: {exc.strerror or exc}") from None
-        fields = header.split()
-        if len(fields) != 3:  # "<name> missing", "<name> ambiguous", or git went away
-            if not header:
-                raise GitError("git cat-file stopped unexpectedly")
+        if not header:
+            raise GitError("git cat-file stopped unexpectedly")
+        # "<name> missing" and "<name> ambiguous" end with that word (the name may hold
+        # spaces); a found object's header is "<oid> <type> <size>".
+        if header.endswith((b" missing\n", b" ambiguous\n")):
             return None
+        fields = header.split()
+        if len(fields) != 3 or not fields[2].isdigit():
+            raise GitError(f"git cat-file answered {header[:80]!r}")
         size = int(fields[2])
         data = self._out.read(size)
         self._out.read(1)  # the newline after every object

@@ -18,6 +18,7 @@ import datetime
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -136,10 +137,8 @@ class _Walk:
         tree = self.repository.run("rev-parse", f"{head}^{{tree}}").decode().strip()
         args = ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse"]
         args += ["--raw", "-z", "--no-abbrev", "--no-renames", "--format=%H %P"]
-        if since is not None:
-            args.append(f"--since={since.isoformat()}T00:00:00Z")
-        if until is not None:
-            args.append(f"--until={until.isoformat()}T23:59:59Z")
+        # No --since/--until here: git filters on the committer date, and the
+        # trail shows (and so filters on) the author date.
         args.append(f"{start}..{head}" if start else head)
         args += ["--", *self._pathspecs()]
         log = self.repository.run(*args)
@@ -149,8 +148,10 @@ class _Walk:
         with self.repository.objects() as objects:
             records = list(_records(log))
             if records:
+                # The state before the first commit listed is its first parent's (for
+                # A..B, where B's branch left A's history: not A's, which moved on since).
                 first_id, parents, _ = records[0]
-                base = start or (parents[0] if parents else None)
+                base = parents[0] if parents else None
                 if first_id in shallow_roots:
                     # A shallow clone's oldest commit: its changes cannot be known, only its content.
                     base, records = first_id, records[1:]
@@ -160,11 +161,11 @@ class _Walk:
             elif shallow_roots:
                 notice = self._shallow_notice(min(shallow_roots), objects)
             start_warnings = list(self.warnings)
-            for commit_id, _parents, changed in records:
-                entry = self._commit(commit_id, changed, objects)
+            for commit_id, parents, changed in records:
+                entry = self._commit(commit_id, parents, changed, objects)
                 if entry is not None:
                     entries.append(entry)
-        entries.reverse()
+        entries = [e for e in reversed(entries) if _within(e.commit.date, since, until)]
         return History(entries, revisions, head, tree, shallow=notice, warnings=start_warnings)
 
     def _range(self, revisions: str) -> tuple[str | None, str]:
@@ -237,7 +238,9 @@ class _Walk:
             return None
         return facts_of(loaded)
 
-    def _commit(self, commit_id: str, changed: list[tuple[str, str, str]], objects: ObjectReader) -> Entry | None:
+    def _commit(
+        self, commit_id: str, parents: list[str], changed: list[tuple[str, str, str]], objects: ObjectReader
+    ) -> Entry | None:
         self.warnings = []
         updates: dict[str, Facts | None] = {}
         for path, mode, oid in changed:
@@ -266,43 +269,80 @@ class _Walk:
         commit = _read_commit(commit_id, objects)
         if commit is None:
             raise GitError(f"commit {commit_id} cannot be read")
-        return Entry(commit, changes, self._approval(commit, changes), self.warnings)
+        merged = self._merged(commit_id, parents, objects) if gained_or_lost(changes) else []
+        return Entry(commit, changes, self._approval(commit, changes, merged), self.warnings)
 
-    def _approval(self, commit: Commit, changes: list[Change]) -> Approval:
-        required = sorted(gained_or_lost(changes))
-        named = [value for key, values in commit.trailers.items() if key.lower() == APPROVED_BY for value in values]
-        tokens = [token for value in named for token in _approver_tokens(value)]
+    def _approval(self, commit: Commit, changes: list[Change], merged: list[Commit]) -> Approval:
+        """Who had to approve, and who did: an `Approved-by:` of the commit, or of a
+        commit its merge brought in, by someone other than that commit's author
+        when the party approves its own gain (approving one's own loss counts)."""
+        gained, lost = _gained_and_lost(changes)
+        required = sorted(gained | lost)
+        if not required:
+            return Approval((), (), ())
+        approvals = [(token, carrier) for carrier in (commit, *merged) for token in _approvals(carrier)]
         approved, self_approved = [], []
         for party in required:
             record = self.state.view(("party", party)) or {}
-            if not any(_names(token, party, record) for token in tokens):
+            carriers = [carrier for token, carrier in approvals if _names(token, party, record)]
+            if not carriers:
                 continue
-            if _is_author(commit, record):
+            if party in gained and all(_is_author(carrier, record) for carrier in carriers):
                 self_approved.append(party)
             else:
                 approved.append(party)
         return Approval(tuple(required), tuple(approved), tuple(self_approved))
 
+    def _merged(self, commit_id: str, parents: list[str], objects: ObjectReader) -> list[Commit]:
+        """The commits a merge brought to the branch (their trailers carry the approvals
+        of a pull request merged with a merge commit)."""
+        if len(parents) < 2:
+            return []
+        ids = self.repository.run("rev-list", f"{parents[0]}..{commit_id}").decode("ascii").split()
+        found = (_read_commit(oid, objects) for oid in ids if oid != commit_id)
+        return [commit for commit in found if commit is not None]
+
+
+def _within(date: str, since: datetime.date | None, until: datetime.date | None) -> bool:
+    """Whether an author date (ISO 8601, the author's own calendar day as shown) is in range."""
+    day = date[:10]
+    return (since is None or day >= since.isoformat()) and (until is None or day <= until.isoformat())
+
 
 def gained_or_lost(changes: Iterable[Change]) -> set[str]:
     """Parties whose accountability for a duty, or funding share of a budget, the changes altered."""
-    return {party for change in changes for party in _altered(change)}
+    gained, lost = _gained_and_lost(changes)
+    return gained | lost
 
 
 def accountability_changes(changes: Iterable[Change]) -> list[Change]:
     """The changes that need approval: of a duty's accountable parties or a budget's splits."""
-    return [change for change in changes if _altered(change)]
+    return [change for change in changes if any(_altered(change))]
 
 
-def _altered(change: Change) -> set[str]:
+def _gained_and_lost(changes: Iterable[Change]) -> tuple[set[str], set[str]]:
+    gained: set[str] = set()
+    lost: set[str] = set()
+    for change in changes:
+        more, less = _altered(change)
+        gained |= more
+        lost |= less
+    return gained, lost
+
+
+def _altered(change: Change) -> tuple[set[str], set[str]]:
+    """(parties that gained, parties that lost) accountability or funding in one change."""
     if change.entity == "duty":
         old, new = _sides(change, "accountable")
-        return set(old or ()) ^ set(new or ())
+        before, after = set(old or ()), set(new or ())
+        return after - before, before - after
     if change.entity == "budget":
         old, new = _sides(change, "splits")
         old, new = old or {}, new or {}
-        return {p for p in set(old) | set(new) if old.get(p) != new.get(p)}
-    return set()
+        moved = [p for p in set(old) | set(new) if old.get(p) != new.get(p)]
+        more = {p for p in moved if Decimal(new.get(p, "0")) > Decimal(old.get(p, "0"))}
+        return more, set(moved) - more
+    return set(), set()
 
 
 def _sides(change: Change, name: str) -> tuple[Any, Any]:
@@ -315,6 +355,14 @@ def _sides(change: Change, name: str) -> tuple[Any, Any]:
     if change.field == name:
         return change.before, change.after
     return None, None
+
+
+def _approvals(commit: Commit) -> Iterator[str]:
+    """The approvers a commit's `Approved-by:` trailers name, one token each."""
+    for key, values in commit.trailers.items():
+        if key.lower() == APPROVED_BY:
+            for value in values:
+                yield from _approver_tokens(value)
 
 
 def _approver_tokens(value: str) -> Iterator[str]:
@@ -403,33 +451,48 @@ def _person(value: str) -> tuple[str, str, str]:
         return value, "", ""
     name, email, seconds, offset = match.groups()
     offset = offset or "+0000"
-    delta = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
-    zone = datetime.timezone(delta if offset[0] == "+" else -delta)
-    when = datetime.datetime.fromtimestamp(int(seconds), zone)
-    return name, email, when.isoformat()
+    try:
+        delta = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5]))
+        zone = datetime.timezone(delta if offset[0] == "+" else -delta)
+        return name, email, datetime.datetime.fromtimestamp(int(seconds), zone).isoformat()
+    except (ValueError, OverflowError, OSError):
+        # git accepts dates Python cannot hold (a year past 9999, an offset of a day):
+        # shown as git stores them rather than failing the whole trail.
+        return name, email, f"@{seconds} {offset}"
 
 
 def parse_trailers(message: str) -> dict[str, list[str]]:
-    """The trailers of a commit message: its last paragraph, when every line of it is
-    `Key: value` (or the indented continuation of one), as git reads them."""
+    """The trailers of a commit message, read as `git interpret-trailers` reads them.
+
+    The block is the message's last paragraph (never the subject alone). It
+    counts when every line is a `Key: value` trailer or the indented
+    continuation of one, or when at least a quarter of its lines are trailers
+    and one is git's own (`Signed-off-by:`, or the `(cherry picked from commit
+    ...)` line of `git cherry-pick -x`); other lines are then left out.
+    """
     paragraphs = [p for p in re.split(r"\n\s*\n", message.strip()) if p.strip()]
     if len(paragraphs) < 2:
-        return {}  # the subject alone is never a trailer block
-    trailers: dict[str, list[str]] = {}
-    last: tuple[str, int] | None = None
-    for line in paragraphs[-1].splitlines():
-        if line[:1] in (" ", "\t") and last is not None:
-            key, index = last
-            trailers[key][index] += " " + line.strip()
+        return {}
+    lines = paragraphs[-1].splitlines()
+    parsed: list[tuple[str, str] | None] = []  # a trailer, or None for another line
+    for line in lines:
+        if line[:1] in (" ", "\t") and parsed and parsed[-1] is not None:
+            key, value = parsed[-1]
+            parsed[-1] = (key, f"{value} {line.strip()}")
             continue
         match = _TRAILER.match(line)
-        if not match:
+        parsed.append((match.group(1), match.group(2).strip()) if match else None)
+    trailers = [item for item in parsed if item is not None]
+    if len(trailers) != len(parsed):
+        generated = any(key.lower() == "signed-off-by" for key, _ in trailers) or any(
+            line.startswith("(cherry picked from commit ") for line in lines
+        )
+        if not (generated and 4 * len(trailers) >= len(parsed)):
             return {}
-        key, value = match.group(1), match.group(2).strip()
-        values = trailers.setdefault(_canonical(key, trailers), [])
-        values.append(value)
-        last = (_canonical(key, trailers), len(values) - 1)
-    return trailers
+    found: dict[str, list[str]] = {}
+    for key, value in trailers:
+        found.setdefault(_canonical(key, found), []).append(value)
+    return found
 
 
 def _canonical(key: str, seen: dict[str, list[str]]) -> str:

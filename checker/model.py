@@ -186,6 +186,9 @@ class PolicySet:
     files: list[str] = field(default_factory=list)
     # the duty named by each Assignments entry, where it is named
     assignments: list[Ref] = field(default_factory=list)
+    # duty -> (start, stop) of the claims its definition's inline `raci:` added to
+    # `claims`: a file's part of the set must know them to merge (see `merge`)
+    inline: dict[str, tuple[int, int]] = field(default_factory=dict)
     _by_duty: dict[str, list[Claim]] | None = field(default=None, repr=False)
 
     def pool_of(self, budget: Budget) -> Pool | None:
@@ -243,6 +246,36 @@ class PolicySet:
                 if (list_key, index) not in dropped:
                     add(self, doc, item)
 
+    def merge(self, part: PolicySet) -> None:
+        """Add `part` (one file's share of the set, read after everything already here).
+
+        The result is the model that adding the file's documents here would have
+        built: the first definition of an id wins, and a duty defined again
+        brings no claims from its inline `raci:`.
+        """
+        kept = {duty.id for duty in part.duties.values() if self._define("duty", self.duties, duty)}
+        for entity, mine, theirs in (
+            ("party", self.parties, part.parties),
+            ("pool", self.pools, part.pools),
+            ("budget", self.budgets, part.budgets),
+            ("rule", self.rules, part.rules),
+        ):
+            for entry in theirs.values():
+                self._define(entity, mine, entry)
+        self.redefinitions.extend(part.redefinitions)
+        claims, done = part.claims, 0
+        for duty, (start, stop) in sorted(part.inline.items(), key=lambda item: item[1]):
+            self.claims.extend(claims[done:start])
+            if duty in kept:
+                self.inline[duty] = (len(self.claims), len(self.claims) + stop - start)
+                self.claims.extend(claims[start:stop])
+            done = stop
+        self.claims.extend(claims[done:])
+        self.waivers.extend(part.waivers)
+        self.assignments.extend(part.assignments)
+        self.files.extend(part.files)
+        self._by_duty = None
+
     def _define(self, entity: str, table: dict[str, Any], entry: Any) -> bool:
         """Keep the first definition of an id; a later one is only recorded. True if kept."""
         if entry.id in table:
@@ -287,7 +320,9 @@ def _add_duty(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:
     raci = item.get("raci")
     # A redefinition's RACI is not merged: the first definition is the duty.
     if model._define("duty", model.duties, duty) and raci:
+        start = len(model.claims)
         _add_claims(model, doc, duty.id, raci)
+        model.inline[duty.id] = (start, len(model.claims))
 
 
 def _add_assignment(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:

@@ -120,8 +120,9 @@ def _expand(
         if not below:
             yield _File(name, None, "cannot read the file: No such file or directory")
             return
-        # A link to a folder: its files, under the link's name.
-        if within == "." or resolved == within or resolved.startswith(within + "/"):
+        # A link to a folder: its files, under the link's name; but not a folder
+        # inside the one being walked, or one that holds it (as `discover()`).
+        if _holds(within, resolved) or _holds(resolved, within):
             return
         for inner in below:
             rest = inner.path[len(resolved) + 1 :]
@@ -129,6 +130,11 @@ def _expand(
                 yield _File(printable(f"{entry.path}/{rest}"), inner)
         return
     yield _File(name, None, "cannot read the file: Too many levels of symbolic links")
+
+
+def _holds(folder: str, path: str) -> bool:
+    """Whether `path` is `folder` or below it (both relative to the root, "." the root)."""
+    return folder == "." or path == folder or path.startswith(folder + "/")
 
 
 def _link_target(path: str, link: TreeEntry, objects: ObjectReader) -> str | None:

@@ -35,8 +35,11 @@ class Facts:
     """What one file says: definitions (the first of each id in the file) and RACI claims."""
 
     definitions: dict[Key, Record] = field(default_factory=dict)
-    # duty -> letter -> party ids named in this file
+    # duty -> letter -> party ids named in this file's Assignments
     claims: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # duty -> letter -> party ids of the inline `raci:` of this file's definition of the
+    # duty, which counts only where that definition is the one the model keeps
+    inline: dict[str, dict[str, set[str]]] = field(default_factory=dict)
 
     def keys(self) -> set[Key]:
         return set(self.definitions) | {("duty", duty) for duty in self.claims}
@@ -72,8 +75,10 @@ def facts_of_model(model: PolicySet) -> Facts:
             "domain": duty.domain,
             "tags": sorted(duty.tags),
         }
-    for claim in model.claims:
-        facts.claims.setdefault(claim.duty, {}).setdefault(claim.letter, set()).add(claim.party)
+    inline = {i for start, stop in model.inline.values() for i in range(start, stop)}
+    for i, claim in enumerate(model.claims):
+        table = facts.inline if i in inline else facts.claims
+        table.setdefault(claim.duty, {}).setdefault(claim.letter, set()).add(claim.party)
     for pool in model.pools.values():
         definitions["pool", pool.id] = {
             "amount": number(pool.amount),
@@ -194,9 +199,12 @@ class State:
         files = self._defined_in.get(key)
         if not files:
             return None
-        record = dict(self._files[min(files)].definitions[key])
+        definer = self._files[min(files)]
+        record = dict(definer.definitions[key])
         if key[0] == "duty":
             letters: dict[str, set[str]] = {letter: set() for letter in LETTERS}
+            for letter, parties in definer.inline.get(key[1], {}).items():
+                letters[letter] |= parties
             for name in self._claimed_in.get(key[1], ()):
                 for letter, parties in self._files[name].claims[key[1]].items():
                     letters[letter] |= parties

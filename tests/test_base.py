@@ -287,6 +287,7 @@ def test_at_head_sees_exactly_what_the_working_tree_sees(repo: Repo) -> None:
     os.symlink("../shared.yaml", repo.root / "policies" / "linked.yaml")  # inside: followed
     os.symlink("deep", repo.root / "policies" / "folder-link")  # into the walked folder: files keep their names
     os.symlink("../offices", repo.root / "policies" / "offices")  # elsewhere in the repository: walked
+    os.symlink("..", repo.root / "policies" / "up")  # a folder that holds the walked one: not followed
     repo.write({"offices/ceo/assignments.yaml": SECOND_OWNER.replace("cio", "ceo")})
     os.symlink("/etc/passwd", repo.root / "policies" / "passwd.yaml")  # outside: refused
     os.symlink("missing.yaml", repo.root / "policies" / "dangling.yaml")
@@ -296,7 +297,7 @@ def test_at_head_sees_exactly_what_the_working_tree_sees(repo: Repo) -> None:
     assert _check_json("HEAD") == working
     subjects = {f["file"] for f in working}
     assert "policies/offices/ceo/assignments.yaml" in {loc["file"] for f in working for loc in f["related"]} | subjects
-    assert not any(str(name).startswith("policies/folder-link/") for name in subjects)
+    assert not any(str(name).startswith(("policies/folder-link/", "policies/up/")) for name in subjects)
     assert "policies/passwd.yaml" in subjects
     assert "policies/dangling.yaml" in subjects
     assert all("root:" not in str(f["message"]) for f in working)  # the link's target is never read

@@ -552,3 +552,16 @@ def test_the_bundled_policies(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "@northwind/deputy-cio" not in result.stdout  # inactive
     assert comments(result.stdout) == []  # every owner has a handle
     assert drift(result.stdout, result.stdout) == []
+
+
+def test_a_set_that_cannot_be_read_in_full_gives_no_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A broken parties file would otherwise drop every reviewer from the block.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "parties.yaml").write_text("apiVersion: raci/v1\nkind: Parties\nparties: [\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["codeowners"])
+    assert result.exit_code == 1
+    assert "BEGIN raci-checker" not in result.stdout
+    assert "cannot be read in full" in result.stderr
+    assert "policies/parties.yaml" in result.stderr

@@ -772,3 +772,27 @@ def test_a_real_process_never_prints_a_traceback(repo: Repo) -> None:
         "",
         "raci: error: unknown revision 'no-such-branch' in this repository\n",
     )
+
+
+# Found in review: each of these failed before its fix.
+
+
+def test_a_configuration_in_a_folder_with_a_space_and_missing_at_the_revision(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = Repo(tmp_path / "gov dir")
+    repository.commit("Policies", {"policies/parties.yaml": PARTIES})
+    repository.write({".raci.yaml": "rules: {idle-party: off}\n"})
+    monkeypatch.chdir(repository.root)
+    changes = changes_of("HEAD")
+    assert [(c["change"], c["entity"], c["id"]) for c in changes] == [("added", "config", ".raci.yaml")]
+
+
+def test_a_configuration_outside_the_repository_is_used_but_not_compared(
+    repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(f"policies: ['{repo.root / 'policies'}']\nrules: {{idle-party: off}}\n")
+    result = raci("diff", "HEAD", "--config", str(outside), "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert all(c["entity"] != "config" for c in json.loads(result.stdout)["changes"])

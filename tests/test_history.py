@@ -28,7 +28,7 @@ from checker import __version__
 from checker.cli import main
 from checker.config import load_config
 from checker.history import history
-from tests.gitrepo import EPOCH, Repo, git
+from tests.gitrepo import EPOCH, Repo, git, git_env
 
 PARTIES = """\
 apiVersion: raci/v1
@@ -410,7 +410,9 @@ def test_a_shallow_clone_says_where_the_trail_starts(
 
     text = raci("history")
     assert text.stdout.startswith(f"note: {note}\n\ncommit {last}\n")
-    assert raci("history", "--format", "csv").stdout.splitlines()[1] == f"# note: {note}"
+    header, first, *_ = _csv_rows(raci("history", "--format", "csv").stdout)
+    assert dict(zip(header, first, strict=True))["change"] == "note"
+    assert dict(zip(header, first, strict=True))["after"] == note
     assert f"> **Note:** this clone is shallow: the trail starts at {boundary[:12]}" in (
         raci("history", "--format", "markdown").stdout
     )
@@ -651,7 +653,7 @@ def test_waivers_rules_and_the_configuration(repo: Repo) -> None:
 
 
 def _csv_rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.split("\n", 1)[1])))
+    return list(csv.reader(io.StringIO(text)))
 
 
 def test_csv_export(repo: Repo) -> None:
@@ -661,7 +663,6 @@ def test_csv_export(repo: Repo) -> None:
     assert result.exit_code == 0
     head = repo.git("rev-parse", "HEAD").strip()
     tree = repo.git("rev-parse", "HEAD^{tree}").strip()
-    assert result.stdout.splitlines()[0] == f"# raci-checker {__version__}; range HEAD; head {head}; tree {tree}"
     header, *rows = _csv_rows(result.stdout)
     assert header == [
         "commit",
@@ -676,7 +677,13 @@ def test_csv_export(repo: Repo) -> None:
         "field",
         "before",
         "after",
+        "approval_needed",
+        "approval_missing",
+        "tool",
+        "range",
+        "tree",
     ]
+    provenance = [f"raci-checker {__version__}", "HEAD", tree]
     assert rows[:2] == [
         [
             head,
@@ -691,6 +698,9 @@ def test_csv_export(repo: Repo) -> None:
             "splits",
             '{"cio": "600000", "ciso": "600000"}',
             '{"cio": "480000", "ciso": "720000"}',
+            "cio ciso",
+            "",
+            *provenance,
         ],
         [
             repo.git("rev-parse", "HEAD~1").strip(),
@@ -705,6 +715,9 @@ def test_csv_export(repo: Repo) -> None:
             "accountable",
             '["ciso"]',
             '["cio"]',
+            "cio ciso",
+            "",
+            *provenance,
         ],
     ]
     # One row per change: the first commit added 5 parties, 2 duties and a budget.
@@ -735,7 +748,7 @@ def test_markdown_has_one_row_per_change(repo: Repo) -> None:
     assert lines[0] == "### raci history: HEAD"
     rows = [line for line in lines if line.startswith("| ")]
     assert len(rows) == 1 + 2 + 8  # the header, two changes, the first commit's eight
-    assert all(len(re.findall(r"(?<!\\)\|", row)) == 12 for row in rows)  # eleven cells each
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 13 for row in rows)  # twelve cells each
     assert "<b>" not in result.stdout
     assert "Give incident response to the CIO \\| &lt;b&gt;now&lt;/b&gt;" in rows[2]
 
@@ -1004,3 +1017,91 @@ def test_a_file_broken_where_a_range_starts_is_said(repo: Repo) -> None:
     assert warning.endswith("its last good content is kept")
     text = raci("history", f"{start}..HEAD").stdout
     assert text.startswith("warning: where the trail starts, policies/duties.yaml:")
+
+
+# Found in review: each of these failed before its fix.
+
+
+def test_a_range_from_a_branch_that_moved_on_compares_with_the_fork_point(repo: Repo) -> None:
+    # The feature branch only retitles; main meanwhile gives incident response to
+    # the CIO. `main..feature` must not blame the feature for main's change.
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.commit("Retitle", {"policies/duties.yaml": DUTIES.replace("Keep the asset", "Keep the whole asset")})
+    repo.git("checkout", "-q", "main")
+    repo.commit("Give incident response to the CIO\n\nApproved-by: cio, ciso", {"policies/duties.yaml": CIO_TAKES_IR})
+    repo.git("checkout", "-q", "feature")
+    data = trail_json("main..feature")
+    assert subjects(data) == ["Retitle"]
+    assert kinds(data["commits"][0]["changes"]) == [("changed", "duty", "it.asset-inventory", "title")]
+    assert approvals("main..feature").exit_code == 0
+
+
+def test_approvals_on_the_commits_a_merge_brings_in_count(repo: Repo) -> None:
+    repo.git("checkout", "-q", "-b", "handover")
+    repo.commit(
+        "Give incident response to the CIO\n\nApproved-by: cio\nApproved-by: ciso",
+        {"policies/duties.yaml": CIO_TAKES_IR},
+    )
+    repo.git("checkout", "-q", "main")
+    repo.merge("handover", "Merge pull request #7 from handover")
+    result = approvals("HEAD~1..HEAD")
+    assert result.exit_code == 0, result.output
+    # Without the trailers on the merged commit, the same merge fails the check.
+    repo.git("checkout", "-q", "-b", "unapproved", "HEAD~1")
+    repo.commit("Give incident response to the CIO", {"policies/duties.yaml": CIO_TAKES_IR})
+    repo.git("checkout", "-q", "main")
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    repo.merge("unapproved", "Merge pull request #8 from unapproved")
+    assert approvals("HEAD~1..HEAD").exit_code == 1
+
+
+def test_an_author_may_approve_their_own_loss_but_not_their_gain(repo: Repo) -> None:
+    # Carol is the CISO: she hands incident response to the CIO and approves it.
+    repo.commit(
+        "Hand incident response to the CIO\n\nApproved-by: ciso\nApproved-by: cio",
+        {"policies/duties.yaml": CIO_TAKES_IR},
+        author=CAROL,
+    )
+    assert approvals("HEAD~1..HEAD").exit_code == 0
+    # Taking it back, approved by herself only for her own gain: not enough.
+    repo.commit("Take incident response back\n\nApproved-by: ciso, cio", {"policies/duties.yaml": DUTIES}, author=CAROL)
+    result = approvals("HEAD~1..HEAD")
+    assert result.exit_code == 1
+    assert "approved by the author, which does not count: ciso" in result.stdout
+
+
+def test_until_and_since_filter_on_the_author_date_shown(repo: Repo) -> None:
+    # Written (author date) a year before it was committed: git's own --since and
+    # --until would look at the commit date, not the date the trail shows.
+    repo.write({"policies/duties.yaml": CIO_TAKES_IR})
+    repo.git("add", "-A")
+    env = {**git_env(EPOCH + 400 * DAY), "GIT_AUTHOR_DATE": f"{EPOCH - 365 * DAY} +0000"}
+    subprocess.run(["git", "commit", "-qm", "Backdated"], cwd=repo.root, env=env, check=True, timeout=60)
+    assert trail_json()["commits"][0]["date"] == "2025-09-21T14:13:20+00:00"
+    assert subjects(trail_json("--until", "2025-12-31")) == ["Backdated"]
+    assert subjects(trail_json("--since", "2026-01-01")) == ["Start the policy set"]
+
+
+def test_a_cherry_picked_commit_keeps_its_approvals() -> None:
+    from checker.history import parse_trailers
+
+    message = "Move IR\n\nApproved-by: cfo\n(cherry picked from commit 0123456789abcdef)\n"
+    assert parse_trailers(message) == {"Approved-by": ["cfo"]}
+    assert parse_trailers("Move IR\n\nThis is a paragraph: it says things\nover two lines\n") == {}
+
+
+def test_a_duty_defined_twice_keeps_the_first_definitions_raci(repo: Repo) -> None:
+    again = (
+        "apiVersion: raci/v1\nkind: Duties\nduties:\n  - id: sec.incident-response\n    title: Again\n"
+        "    raci: {accountable: ceo}\n"
+    )
+    repo.commit("Define incident response again", {"policies/zz-again.yaml": again})
+    assert trail_json("HEAD~1..HEAD")["commits"] == []
+    assert raci("diff", "HEAD~1").stdout.startswith("changes from HEAD~1 to the working tree:\n  none\n")
+
+
+def test_a_date_python_cannot_hold_is_shown_as_git_stores_it() -> None:
+    from checker.history import parse_commit
+
+    raw = b"tree 0\nauthor Ada <a@x> 999999999999999 +0000\ncommitter Ada <a@x> 1 +0000\n\nsubject\n"
+    assert parse_commit("c", raw).date == "@999999999999999 +0000"

@@ -38,7 +38,7 @@ def test_wheel_carries_every_schema(wheel: Path) -> None:
 def test_wheel_declares_the_raci_command_and_runtime_dependencies(wheel: Path) -> None:
     archive = zipfile.ZipFile(wheel)
     (entry_points,) = [n for n in archive.namelist() if n.endswith("entry_points.txt")]
-    assert "raci = checker.cli:main" in archive.read(entry_points).decode()
+    assert "raci = checker.cli:entry" in archive.read(entry_points).decode()
     (metadata,) = [n for n in archive.namelist() if n.endswith("METADATA")]
     requires = [line for line in archive.read(metadata).decode().splitlines() if line.startswith("Requires-Dist:")]
     runtime = {line.split()[1].split(">")[0].split("<")[0].lower() for line in requires if "extra ==" not in line}

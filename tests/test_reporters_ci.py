@@ -550,8 +550,8 @@ cio (policies/assignments.yaml:5:18), ciso (policies/duties.yaml:7:25); exactly 
 | warning | redundant-role | policies/duties.yaml:7 | 'it-ops' is consulted and informed on sec.incident-response; \
 keep one letter (only accountable and responsible combine)<br>also at policies/duties.yaml:7:72 |
 | error | security-embedded | policies/duties.yaml:8 | Security \\| &lt;b&gt;x&lt;/b&gt; &amp; \\`t\\` \\\\ \
-\\[l\\](http://e.vil) 100%<br>::set-env name=X::y<br>::add-mask::z \\\\x1b\\[31m: ciso is not consulted on it.patching\
-<br>also at policies/rules.yaml:4:9 |
+\\[l\\](http:\u200b//e.vil) 100%<br>::set-env name=X::y<br>::add-mask::z \\\\x1b\\[31m: \
+ciso is not consulted on it.patching<br>also at policies/rules.yaml:4:9 |
 
 <details>
 <summary>1 suppressed finding (waived)</summary>

@@ -42,6 +42,11 @@ CSV_COLUMNS = (
     "field",
     "before",
     "after",
+    "approval_needed",
+    "approval_missing",
+    "tool",
+    "range",
+    "tree",
 )
 
 
@@ -220,23 +225,21 @@ def _approval_lines(entry: Entry) -> list[str]:
 
 
 def _rows(trail: History) -> Iterable[list[str]]:
+    """One row per change; a commit marked only with a warning, and the trail's own
+    notes, are rows too (change `warning` or `note`, the text in `after`), so an
+    export never drops what the text output says."""
+    provenance = [trail.tool, trail.range, trail.tree]
+    for note in ([trail.shallow] if trail.shallow else []) + trail.warnings:
+        yield ["", "", "", "", "", "", "note", "", "", "", "", note, "", "", *provenance]
     for entry in trail.entries:
         commit = entry.commit
+        head = [commit.id, commit.date, commit.author, commit.email, approvers(entry), commit.subject]
+        approval = [" ".join(entry.approval.required), " ".join(entry.approval.missing)]
         for change in entry.changes:
-            yield [
-                commit.id,
-                commit.date,
-                commit.author,
-                commit.email,
-                approvers(entry),
-                commit.subject,
-                change.change,
-                change.entity,
-                change.id,
-                change.field or "",
-                _json(change.before),
-                _json(change.after),
-            ]
+            body = [change.change, change.entity, change.id, change.field or ""]
+            yield [*head, *body, _json(change.before), _json(change.after), *approval, *provenance]
+        for warning in entry.warnings:
+            yield [*head, "warning", "", "", "", "", warning, *approval, *provenance]
 
 
 def _json(value: Any) -> str:
@@ -244,10 +247,9 @@ def _json(value: Any) -> str:
 
 
 def _history_csv(trail: History) -> str:
+    # The provenance rides in columns of every row: a comment line above the
+    # header would be read as the header by csv readers and spreadsheets.
     out = io.StringIO()
-    out.write(f"# {_provenance(trail)}\n")
-    if trail.shallow:
-        out.write(f"# note: {printable(trail.shallow)}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in _rows(trail):
@@ -259,8 +261,13 @@ def _history_markdown(trail: History) -> str:
     lines = [f"### raci history: {markdown_cell(trail.range)}", "", f"_{markdown_cell(_provenance(trail))}_", ""]
     if trail.shallow:
         lines += [f"> **Note:** {markdown_cell(trail.shallow)}", ""]
+    lines += [f"> **Warning** where the trail starts: {markdown_cell(w)}" for w in trail.warnings]
+    if trail.warnings:
+        lines.append("")
     rows = [
-        [r[0][:12], r[1], f"{r[2]} <{r[3]}>", r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11]] for r in _rows(trail)
+        [r[0][:12], r[1], f"{r[2]} <{r[3]}>" if r[2] else "", r[4], r[5], *r[6:12], r[13]]
+        for r in _rows(trail)
+        if r[6] != "note"  # said above the table
     ]
     headers = (
         "commit",
@@ -274,6 +281,7 @@ def _history_markdown(trail: History) -> str:
         "field",
         "before",
         "after",
+        "approval missing",
     )
     lines += _table(headers, rows) if rows else ["No commit changed the policy set."]
     return "\n".join(lines) + "\n"

@@ -23,6 +23,13 @@ def markdown_cell(text: str) -> str:
     return "<br>".join(terminal(line).translate(_ENTITIES).translate(_MARKDOWN_SPECIAL) for line in lines)
 
 
+def comment_cell(text: str) -> str:
+    """A table cell of a pull-request comment: as `markdown_cell`, and a quoted
+    `@team` or URL neither notifies anyone nor becomes a link (a zero-width
+    space after `@` and inside `://`)."""
+    return markdown_cell(text).replace("@", "@\u200b").replace("://", ":\u200b//")
+
+
 def csv_cell(text: str) -> str:
     """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
     return "'" + text if text.startswith(_FORMULA_START) else text

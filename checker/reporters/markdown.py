@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..finding import Finding, Severity
-from .escape import markdown_cell
+from .escape import comment_cell as markdown_cell
 
 if TYPE_CHECKING:
     from ..engine import Report
