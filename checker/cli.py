@@ -21,6 +21,7 @@ from . import __version__
 from .reporters import REPORTERS
 
 if TYPE_CHECKING:
+    from .cache import Cache
     from .engine import Report
     from .finding import Severity
 
@@ -112,6 +113,23 @@ today_option = click.option(
     help="The date waivers expire against (YYYY-MM-DD), for reproducible runs.  [default: today, UTC]",
 )
 
+cache_option = click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Parse every file again rather than reuse parsed files from the user's cache folder (also: RACI_NO_CACHE=1).",
+)
+
+
+def _store(no_cache: bool) -> Cache | None:
+    """The cache of parsed files, unless switched off."""
+    if no_cache or os.environ.get("RACI_NO_CACHE", "") not in ("", "0"):
+        return None
+    from .cache import Cache
+
+    return Cache()
+
+
 at_option = click.option(
     "--at",
     metavar="REV",
@@ -152,6 +170,7 @@ def main() -> None:
 @at_option
 @config_option
 @today_option
+@cache_option
 @_guarded
 def check(
     paths: tuple[Path, ...],
@@ -161,6 +180,7 @@ def check(
     at: str | None,
     config_file: Path | None,
     today: datetime | None,
+    no_cache: bool,
 ) -> None:
     """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""
     from .config import load_config
@@ -169,7 +189,8 @@ def check(
     from .reporters import render
 
     config = load_config(config_file)
-    report = run_check(paths, config=config, today=today.date() if today else None, at=at, base=base)
+    day = today.date() if today else None
+    report = run_check(paths, config=config, today=day, at=at, base=base, store=_store(no_cache))
     level = Severity(fail_on) if fail_on else config.fail_on
     click.echo(render(fmt, report, color=_use_color(), fail_on=level), nl=False)
     _finish(1 if report.failed(level) else 0)
@@ -182,8 +203,11 @@ def check(
 )
 @config_option
 @today_option
+@cache_option
 @_guarded
-def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None, today: datetime | None) -> None:
+def budgets(
+    paths: tuple[Path, ...], fmt: str, config_file: Path | None, today: datetime | None, no_cache: bool
+) -> None:
     """Who pays for what: splits per budget, totals per party, pools committed and available.
 
     Exits 1, after printing, when the policy set has findings at or above the
@@ -196,7 +220,7 @@ def budgets(paths: tuple[Path, ...], fmt: str, config_file: Path | None, today: 
     from .reporters.budgets import render
 
     config = load_config(config_file)
-    report = run_check(paths, config=config, today=today.date() if today else None)
+    report = run_check(paths, config=config, today=today.date() if today else None, store=_store(no_cache))
     click.echo(render(funding_view(report.model), fmt), nl=False)
     _exit_for_findings(report, config.fail_on)
 
@@ -227,6 +251,7 @@ def _exit_for_findings(report: Report, fail_on: Severity) -> None:
 @at_option
 @config_option
 @today_option
+@cache_option
 @_guarded
 def matrix(
     paths: tuple[Path, ...],
@@ -236,6 +261,7 @@ def matrix(
     at: str | None,
     config_file: Path | None,
     today: datetime | None,
+    no_cache: bool,
 ) -> None:
     """The RACI grid: duties down, parties across, letters in cells, problem duties marked.
 
@@ -248,7 +274,7 @@ def matrix(
     from .reporters.matrix import render
 
     config = load_config(config_file)
-    report = run_check(paths, config=config, today=today.date() if today else None, at=at)
+    report = run_check(paths, config=config, today=today.date() if today else None, at=at, store=_store(no_cache))
     click.echo(render(build_matrix(report, domains=domains, parties=parties), fmt), nl=False)
     _exit_for_findings(report, config.fail_on)
 
@@ -264,8 +290,9 @@ def matrix(
     help="Compare FILE with what the policy set says, and exit 1 if it has drifted.",
 )
 @config_option
+@cache_option
 @_guarded
-def codeowners(paths: tuple[Path, ...], existing: Path | None, config_file: Path | None) -> None:
+def codeowners(paths: tuple[Path, ...], existing: Path | None, config_file: Path | None, no_cache: bool) -> None:
     """CODEOWNERS lines: accountable parties review their duties' files, funders their budgets'.
 
     Prints the lines; `raci codeowners > .github/CODEOWNERS` writes them. With
@@ -276,7 +303,7 @@ def codeowners(paths: tuple[Path, ...], existing: Path | None, config_file: Path
     from .engine import check as run_check
     from .paths import shown_path
 
-    report = run_check(paths, config=load_config(config_file))
+    report = run_check(paths, config=load_config(config_file), store=_store(no_cache))
     unread = sorted({f.location.file for f in report.findings if f.rule in UNREADABLE and not f.suppressed})
     if unread:
         # Reviewers derived from part of the set would silently drop the rest's owners.
@@ -395,9 +422,16 @@ def schema(kind: str) -> None:
 @click.option("--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Compare these folders or files.")
 @config_option
 @today_option
+@cache_option
 @_guarded
 def diff(
-    before: str, after: str | None, fmt: str, paths: tuple[Path, ...], config_file: Path | None, today: datetime | None
+    before: str,
+    after: str | None,
+    fmt: str,
+    paths: tuple[Path, ...],
+    config_file: Path | None,
+    today: datetime | None,
+    no_cache: bool,
 ) -> None:
     """What changed in meaning from REV to REV2 (default: the working tree), and the findings introduced and resolved.
 
@@ -410,7 +444,8 @@ def diff(
     from .reporters.changes import render_diff
 
     config = load_config(config_file)
-    result = run_diff(paths, config=config, before=before, after=after, today=today.date() if today else None)
+    day = today.date() if today else None
+    result = run_diff(paths, config=config, before=before, after=after, today=day, store=_store(no_cache))
     click.echo(render_diff(result, fmt), nl=False)
     fail_on = config.fail_on
     sys.exit(1 if any(f.severity.rank >= fail_on.rank for f in result.introduced) else 0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import Cache
 from .config import Config, ConfigError, parse_config
 from .engine import Report, check
 from .finding import Finding
@@ -51,21 +52,27 @@ def diff(
     before: str,
     after: str | None = None,
     today: datetime.date | None = None,
+    store: Cache | None = None,
 ) -> Diff:
     """The changes from revision `before` to `after` (default: the working tree)."""
     folders = list(paths) or list(config.policies)
-    old = _side(paths, config, before, folders, today)
-    new = _side(paths, config, after, folders, today)
+    old = _side(paths, config, before, folders, today, store)
+    new = _side(paths, config, after, folders, today, store)
     changes = compare(_views(old, config, folders), _views(new, config, folders))
     return Diff(old, new, changes, *_findings(old.report, new.report))
 
 
 def _side(
-    paths: Sequence[Path], config: Config, revision: str | None, folders: list[Path], today: datetime.date | None
+    paths: Sequence[Path],
+    config: Config,
+    revision: str | None,
+    folders: list[Path],
+    today: datetime.date | None,
+    store: Cache | None,
 ) -> Side:
     commit = Revision.resolve(revision, folders[0]).commit if revision is not None else None
     # A revision from before the policy set existed is an empty set: everything after it is added.
-    return Side(revision, commit, check(paths, config=config, today=today, at=revision, missing_ok=True))
+    return Side(revision, commit, check(paths, config=config, today=today, at=revision, missing_ok=True, store=store))
 
 
 def _views(side: Side, config: Config, folders: list[Path]) -> dict[Key, Record | None]:

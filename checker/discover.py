@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .errors import UserError
 from .finding import Finding, Location
-from .loader import Limits, LoadedFile, load_bytes, too_large
+from .loader import Content, Limits, LoadedFile, load_bytes, too_large
 from .paths import display_name, repository_root
 from .rules import yaml_syntax
 
@@ -145,6 +145,12 @@ def _refusal(path: Path, real_root: Path) -> str | None:
 
 def read_source(source: Source, limits: Limits) -> LoadedFile:
     """Load one policy file; any problem becomes a finding, never an exception."""
+    content = read_content(source, limits)
+    return content if isinstance(content, LoadedFile) else load_bytes(content.data, content.name, limits)
+
+
+def read_content(source: Source, limits: Limits) -> Content | LoadedFile:
+    """One policy file's bytes, or, when it must not or cannot be read, its finding."""
     try:
         # O_NONBLOCK: if the file was swapped for a FIFO after discovery, opening it must not hang.
         fd = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -161,7 +167,7 @@ def read_source(source: Source, limits: Limits) -> LoadedFile:
             data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
         return _unreadable(source, exc)
-    return load_bytes(data, source.name, limits)
+    return Content(source.name, data)
 
 
 def _unreadable(source: Source, exc: OSError) -> LoadedFile:

@@ -13,16 +13,18 @@ import datetime
 import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import custom, waivers
+from .cache import Cache, through
 from .config import Config, ConfigError
-from .discover import PathError, discover, read_source
+from .discover import PathError, discover, read_content
 from .errors import UserError
 from .finding import Finding, Location, Severity
 from .git import GitError
 from .hints import did_you_mean
-from .loader import MAX_REPORTED_PER_FILE, MORE, LoadedFile
+from .loader import MAX_REPORTED_PER_FILE, MORE, Content, Limits, LoadedFile, load_bytes
 from .model import PolicySet
 from .paths import display_name, repository_root, shown_path
 from .registry import RULES
@@ -83,6 +85,7 @@ def check(
     at: str | None = None,
     base: str | None = None,
     missing_ok: bool = False,
+    store: Cache | None = None,
 ) -> Report:
     """Check the policy set: `paths` if given, else the configured policy folders.
 
@@ -91,6 +94,7 @@ def check(
     `base` reports only the findings that were not already present at that
     revision. Both read git objects, never a checkout. With `missing_ok`, a
     revision `at` that predates the policy set is an empty set, not an error.
+    `store` caches each file's parsed and validated part (see `cache`).
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
     policy file is found, `ConfigError` when a configured folder is missing,
@@ -103,11 +107,13 @@ def check(
     try:
         folders = _folders(paths, config, in_working_tree=at is None)
         empty_ok = missing_ok and at is not None
-        report = _check(_files(folders, config, at, missing_ok=empty_ok), folders, config, today, empty_ok=empty_ok)
+        files = _files(folders, config, at, missing_ok=empty_ok)
+        report = _check(files, folders, config, today, empty_ok=empty_ok, store=store)
         if base is None:
             return report
         revision = Revision.resolve(base, folders[0])
-        before = _check(_files(folders, config, base, missing_ok=True), folders, config, today, empty_ok=True)
+        files = _files(folders, config, base, missing_ok=True)
+        before = _check(files, folders, config, today, empty_ok=True, store=store)
         return _new_since(report, before, revision)
     finally:
         if collecting:
@@ -126,8 +132,8 @@ def _folders(paths: Sequence[Path], config: Config, *, in_working_tree: bool) ->
     return folders
 
 
-def _files(folders: list[Path], config: Config, at: str | None, *, missing_ok: bool) -> Iterator[LoadedFile]:
-    """Every policy file under `folders`, loaded one at a time, in name order;
+def _files(folders: list[Path], config: Config, at: str | None, *, missing_ok: bool) -> Iterator[Content | LoadedFile]:
+    """Every policy file under `folders`, read one at a time, in name order;
     a file that cannot be read is a LoadedFile that holds only its finding."""
     if at is not None:
         yield from load_at(Revision.resolve(at, folders[0]), folders, config.limits, missing_ok=missing_ok)
@@ -137,34 +143,48 @@ def _files(folders: list[Path], config: Config, at: str | None, *, missing_ok: b
     for finding in refused:
         yield LoadedFile(finding.subject, [], [finding])
     for source in sources:
-        yield read_source(source, config.limits)
+        yield read_content(source, config.limits)
+
+
+def read_part(name: str, data: bytes, limits: Limits) -> tuple[PolicySet, list[Finding]]:
+    """One file's part of the model and its own findings (loading, validation, caps):
+    everything about a file that does not depend on the others, so it can be cached."""
+    loaded = load_bytes(data, name, limits)
+    found = list(loaded.findings)
+    part = PolicySet()
+    for document in loaded.documents:
+        checked = check_document(document)
+        found.extend(checked.findings)
+        if checked.kind is not None:
+            part.add(document, checked.kind, checked.dropped)
+    if not found and all(document.value is None for document in loaded.documents):
+        found.append(_no_document(name))
+    return part, _capped(found)
 
 
 def _check(
-    files: Iterator[LoadedFile],
+    files: Iterator[Content | LoadedFile],
     folders: list[Path],
     config: Config,
     today: datetime.date | None,
     *,
     empty_ok: bool = False,
+    store: Cache | None = None,
 ) -> Report:
     findings: list[Finding] = []
     model = PolicySet()
     count = 0
-    for loaded in files:
+    limits = config.limits
+    for item in files:
         count += 1
-        found = list(loaded.findings)
-        part = PolicySet()
-        for document in loaded.documents:
-            checked = check_document(document)
-            found.extend(checked.findings)
-            if checked.kind is not None:
-                part.add(document, checked.kind, checked.dropped)
+        if isinstance(item, LoadedFile):  # refused or unreadable: its finding is all it gives
+            name, part, found = item.file, PolicySet(), item.findings
+        else:
+            name = item.name
+            part, found = through(store, name, item.data, limits, partial(read_part, name, item.data, limits))
         model.merge(part)
-        if not found and all(document.value is None for document in loaded.documents):
-            found.append(_no_document(loaded.file))
-        findings.extend(_capped(found))
-        model.files.append(loaded.file)
+        findings.extend(found)
+        model.files.append(name)
     if not count:
         if empty_ok:
             return Report([], 0)

@@ -26,7 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml import events as ev
@@ -115,6 +115,13 @@ class LoadedFile:
     file: str
     documents: list[Document]
     findings: list[Finding]
+
+
+class Content(NamedTuple):
+    """A policy file's bytes, read and not yet parsed, with the name output shows."""
+
+    name: str
+    data: bytes
 
 
 def location(file: str, mark: Mark) -> Location:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .discover import LINK_OUT, SUFFIXES, PathError
 from .finding import Location
 from .git import LINK_MODE, SUBMODULE_MODE, ObjectReader, Repository, TreeEntry
-from .loader import Limits, LoadedFile, load_bytes, too_large
+from .loader import Content, Limits, LoadedFile, too_large
 from .paths import printable, shown_path
 from .rules import yaml_syntax
 
@@ -47,8 +47,11 @@ class _File:
     problem: str = ""
 
 
-def load_at(revision: Revision, paths: Sequence[Path], limits: Limits, *, missing_ok: bool) -> Iterator[LoadedFile]:
-    """Each policy file under `paths` at `revision`, loaded, in name order.
+def load_at(
+    revision: Revision, paths: Sequence[Path], limits: Limits, *, missing_ok: bool
+) -> Iterator[Content | LoadedFile]:
+    """Each policy file under `paths` at `revision`, read, in name order (a file
+    that must not or cannot be read: a LoadedFile holding its finding).
 
     A path that names nothing at the revision raises PathError, unless
     `missing_ok` (the base of a comparison may predate the policy set).
@@ -151,7 +154,7 @@ def _link_target(path: str, link: TreeEntry, objects: ObjectReader) -> str | Non
     return joined
 
 
-def _load(file: _File, objects: ObjectReader, limits: Limits) -> LoadedFile:
+def _load(file: _File, objects: ObjectReader, limits: Limits) -> Content | LoadedFile:
     entry = file.entry
     if entry is None:
         return _refused(file.name, file.problem)
@@ -160,7 +163,7 @@ def _load(file: _File, objects: ObjectReader, limits: Limits) -> LoadedFile:
     found = objects.read(entry.oid)
     if found is None:
         return _refused(file.name, "cannot read the file: its git object is missing")
-    return load_bytes(found.data, file.name, limits)
+    return Content(file.name, found.data)
 
 
 def _refused(name: str, message: str) -> LoadedFile:

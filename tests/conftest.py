@@ -29,6 +29,14 @@ parties:
 
 
 @pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every test, and every process it starts, gets an empty cache folder of its own:
+    # the user's cache is never touched, and no test sees another's entries.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("RACI_NO_CACHE", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _hang_guard() -> Iterator[None]:
     def expired(signum: int, frame: object) -> None:
         raise TimeoutError(f"test took longer than {TEST_TIMEOUT_SECONDS} s")

@@ -1,0 +1,359 @@
+"""A content-addressed cache of parsed and validated policy files.
+
+What a file contributes to a run (its loading and validation findings, and
+its part of the model) depends only on its bytes, its name and the versions
+of what reads it. An entry is keyed by a SHA-256 of exactly that: the bytes,
+the name shown in output, this tool's version, PyYAML's and libyaml's, the
+JSON Schema validator's, the packaged schemas' text and the loader's limits,
+so a stale entry cannot be found, let alone used.
+
+Entries are JSON, which executes nothing when read (never pickle: a cache is
+a file anyone with access to the folder could plant). They live in the user's
+cache folder (`$XDG_CACHE_HOME/raci`, default `~/.cache/raci`), never in the
+repository. Each is written to a temporary file and renamed into place, so
+two runs sharing the folder never see half an entry; one that cannot be read
+or decoded is a miss, and the file is simply parsed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .finding import Finding, Location, Severity
+from .loader import Limits
+from .model import (
+    Budget,
+    Claim,
+    CustomRule,
+    Definition,
+    Duty,
+    Party,
+    PolicySet,
+    Pool,
+    Ref,
+    Selector,
+    Split,
+    Waiver,
+)
+
+FORMAT = 1  # bump when the encoding below changes
+
+
+def folder() -> Path:
+    """Where entries live: `$XDG_CACHE_HOME/raci`, else the platform's user cache folder."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return Path(base) / "raci"
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "raci" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "raci"
+    return Path.home() / ".cache" / "raci"
+
+
+@cache
+def _salt(limits: Limits) -> bytes:
+    """Everything besides a file that decides what reading it yields."""
+    import jsonschema_rs
+    import yaml
+
+    from .validate import SCHEMA_NAMES, schema_text
+
+    schemas = hashlib.sha256("\0".join(schema_text(name) for name in SCHEMA_NAMES).encode()).hexdigest()
+    parts = [
+        f"raci-cache {FORMAT}",
+        f"raci-checker {__version__}",
+        f"python {sys.version_info[0]}.{sys.version_info[1]}",
+        f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
+        f"jsonschema-rs {getattr(jsonschema_rs, '__version__', '?')}",
+        f"schemas {schemas}",
+        f"limits {limits.max_file_bytes} {limits.max_depth}",
+    ]
+    return "\n".join(parts).encode()
+
+
+def key(name: str, data: bytes, limits: Limits) -> str:
+    digest = hashlib.sha256(_salt(limits))
+    digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class Cache:
+    """Read and write entries in one folder; every failure is a miss, never an error."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = (root or folder()) / f"v{FORMAT}"
+
+    def _path(self, entry: str) -> Path:
+        return self.root / entry[:2] / f"{entry}.json"
+
+    def get(self, entry: str, name: str) -> tuple[PolicySet, list[Finding]] | None:
+        try:
+            data = self._path(entry).read_bytes()
+            return decode(json.loads(data), name)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None
+
+    def put(self, entry: str, part: PolicySet, findings: list[Finding]) -> None:
+        path = self._path(entry)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(encode(part, findings), ensure_ascii=False, separators=(",", ":"))
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    out.write(text)
+                os.replace(temporary, path)  # atomic: a reader sees the old entry or the new, never half
+            except BaseException:
+                with _suppressed():
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            pass  # a read-only or full disk: the run goes on without the cache
+
+
+class _suppressed:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return True
+
+
+# The encoding: compact lists in field order; every location of a part is in
+# its own file, so only (line, column) is kept, and the name is given back on
+# reading (it is part of the key).
+
+
+def _loc(location: Location) -> list[int]:
+    return [location.line, location.column]
+
+
+def _ref(ref: Ref | None) -> list[Any] | None:
+    return None if ref is None else [ref.id, ref.location.line, ref.location.column]
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _selector(selector: Selector | None) -> list[Any] | None:
+    if selector is None:
+        return None
+    return [_loc(selector.location), sorted(selector.domains), sorted(selector.tags), list(selector.ids)]
+
+
+def encode(part: PolicySet, findings: list[Finding]) -> dict[str, Any]:
+    return {
+        "findings": [
+            [
+                f.rule,
+                f.severity.value,
+                f.subject,
+                f.message,
+                list(f.location),
+                [list(r) for r in f.related],
+                f.detail,
+            ]
+            for f in findings
+        ],
+        "parties": [
+            [
+                p.id,
+                p.name,
+                p.type,
+                p.active,
+                _loc(p.location),
+                _ref(p.reports_to),
+                p.github,
+                list(p.emails),
+                p.description,
+            ]
+            for p in part.parties.values()
+        ],
+        "duties": [
+            [d.id, d.title, _loc(d.location), d.domain, list(d.tags), d.description] for d in part.duties.values()
+        ],
+        "claims": [[c.duty, c.letter, c.party, c.location.line, c.location.column] for c in part.claims],
+        "inline": {duty: list(span) for duty, span in part.inline.items()},
+        "pools": [
+            [
+                p.id,
+                _dec(p.amount),
+                p.currency,
+                p.period,
+                _loc(p.location),
+                _loc(p.amount_at),
+                _loc(p.currency_at),
+                _loc(p.period_at),
+                p.description,
+            ]
+            for p in part.pools.values()
+        ],
+        "budgets": [
+            [
+                b.id,
+                _dec(b.amount),
+                b.currency,
+                b.period,
+                _loc(b.location),
+                _loc(b.amount_at),
+                _loc(b.currency_at),
+                _loc(b.period_at),
+                _ref(b.pool),
+                [_ref(r) for r in b.funds],
+                [
+                    [_ref(s.party), _dec(s.percent), _dec(s.amount), _loc(s.location), _loc(s.share_at)]
+                    for s in b.splits
+                ],
+                b.description,
+            ]
+            for b in part.budgets.values()
+        ],
+        "rules": [
+            [
+                r.id,
+                r.type,
+                r.description,
+                r.severity,
+                _loc(r.location),
+                sorted(r.letters),
+                _selector(r.select),
+                _ref(r.party),
+                _selector(r.left),
+                _selector(r.right),
+            ]
+            for r in part.rules.values()
+        ],
+        "waivers": [
+            [
+                w.rule,
+                w.subject,
+                w.reason,
+                w.expires,
+                _loc(w.location),
+                _loc(w.expires_at),
+                [_ref(r) for r in w.approved_by],
+                w.ticket,
+            ]
+            for w in part.waivers
+        ],
+        "redefinitions": [[d.entity, d.id, _loc(d.location)] for d in part.redefinitions],
+        "assignments": [_ref(r) for r in part.assignments],
+    }
+
+
+def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
+    """The part and findings of an entry, with locations in file `name`."""
+
+    def loc(pair: list[int]) -> Location:
+        return Location(name, pair[0], pair[1])
+
+    def ref(triple: list[Any] | None) -> Ref | None:
+        return None if triple is None else Ref(triple[0], Location(name, triple[1], triple[2]))
+
+    def refs(items: list[Any]) -> tuple[Ref, ...]:
+        return tuple(Ref(t[0], Location(name, t[1], t[2])) for t in items)
+
+    def dec(text: str | None) -> Decimal | None:
+        return None if text is None else Decimal(text)
+
+    def selector(item: list[Any] | None) -> Selector | None:
+        if item is None:
+            return None
+        return Selector(loc(item[0]), frozenset(item[1]), frozenset(item[2]), tuple(item[3]))
+
+    part = PolicySet()
+    for p in data["parties"]:
+        part.parties[p[0]] = Party(p[0], p[1], p[2], p[3], loc(p[4]), ref(p[5]), p[6], tuple(p[7]), p[8])
+    for d in data["duties"]:
+        part.duties[d[0]] = Duty(d[0], d[1], loc(d[2]), d[3], tuple(d[4]), d[5])
+    part.claims = [Claim(c[0], c[1], c[2], Location(name, c[3], c[4])) for c in data["claims"]]
+    part.inline = {duty: (span[0], span[1]) for duty, span in data["inline"].items()}
+    for p in data["pools"]:
+        part.pools[p[0]] = Pool(
+            p[0], Decimal(p[1]), p[2], p[3], loc(p[4]), loc(p[5]), loc(p[6]), loc(p[7]), description=p[8]
+        )
+    for b in data["budgets"]:
+        splits = tuple(Split(_required(ref(s[0])), dec(s[1]), dec(s[2]), loc(s[3]), loc(s[4])) for s in b[10])
+        part.budgets[b[0]] = Budget(
+            b[0],
+            Decimal(b[1]),
+            b[2],
+            b[3],
+            loc(b[4]),
+            loc(b[5]),
+            loc(b[6]),
+            loc(b[7]),
+            pool=ref(b[8]),
+            funds=refs(b[9]),
+            splits=splits,
+            description=b[11],
+        )
+    for r in data["rules"]:
+        part.rules[r[0]] = CustomRule(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            loc(r[4]),
+            letters=frozenset(r[5]),
+            select=selector(r[6]),
+            party=ref(r[7]),
+            left=selector(r[8]),
+            right=selector(r[9]),
+        )
+    part.waivers = [
+        Waiver(w[0], w[1], w[2], w[3], loc(w[4]), loc(w[5]), approved_by=refs(w[6]), ticket=w[7])
+        for w in data["waivers"]
+    ]
+    part.redefinitions = [Definition(d[0], d[1], loc(d[2])) for d in data["redefinitions"]]
+    part.assignments = list(refs(data["assignments"]))
+    findings = [
+        Finding(
+            f[0],
+            Severity(f[1]),
+            f[2],
+            f[3],
+            Location(*f[4]),
+            tuple(Location(*r) for r in f[5]),
+            detail=f[6],
+        )
+        for f in data["findings"]
+    ]
+    return part, findings
+
+
+def _required(value: Ref | None) -> Ref:
+    if value is None:
+        raise ValueError("a split without a party")
+    return value
+
+
+Loader = Callable[[], tuple[PolicySet, list[Finding]]]
+
+
+def through(
+    store: Cache | None, name: str, data: bytes, limits: Limits, load: Loader
+) -> tuple[PolicySet, list[Finding]]:
+    """`load()`'s result for this file, from the cache when it holds it (and stored when not)."""
+    if store is None:
+        return load()
+    entry = key(name, data, limits)
+    found = store.get(entry, name)
+    if found is not None:
+        return found
+    part, findings = load()
+    store.put(entry, part, findings)
+    return part, findings

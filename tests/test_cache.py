@@ -1,0 +1,175 @@
+"""The cache of parsed files: same results, never stale, never executed, safe to share.
+
+Each test has a cache folder of its own (conftest sets XDG_CACHE_HOME).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from checker import cache as cache_module
+from checker.cache import Cache, decode, encode, folder, key
+from checker.config import load_config
+from checker.engine import check, read_part
+from checker.loader import Limits
+from checker.reporters import render
+from tests.conftest import PARTIES, write_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.json") if not p.name.startswith(".tmp-"))
+
+
+def json_report(paths: list[Path], store: Cache | None) -> str:
+    report = check(paths, config=load_config(cwd=ROOT), today=None, store=store)
+    return render("json", report)
+
+
+@pytest.mark.parametrize("folder_name", ["policies", "examples/broken"])
+def test_a_cached_run_reports_exactly_what_a_fresh_one_does(tmp_path: Path, folder_name: str) -> None:
+    store = Cache(tmp_path / "c")
+    fresh = json_report([ROOT / folder_name], None)
+    first = json_report([ROOT / folder_name], store)  # fills the cache
+    assert entries(tmp_path / "c")
+    second = json_report([ROOT / folder_name], store)  # reads it
+    assert first == fresh
+    assert second == fresh
+
+
+def test_every_entry_round_trips(tmp_path: Path) -> None:
+    for path in sorted((ROOT / "examples" / "broken").rglob("*.yaml")):
+        name = path.relative_to(ROOT).as_posix()
+        part, findings = read_part(name, path.read_bytes(), Limits())
+        again, found = decode(json.loads(json.dumps(encode(part, findings))), name)
+        assert found == findings, name
+        for table in ("parties", "duties", "claims", "inline", "pools", "budgets", "rules", "waivers"):
+            assert getattr(again, table) == getattr(part, table), (name, table)
+        assert again.redefinitions == part.redefinitions
+        assert again.assignments == part.assignments
+
+
+def test_the_key_follows_bytes_name_limits_and_versions(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = PARTIES.encode()
+    base = key("policies/parties.yaml", data, Limits())
+    assert key("policies/parties.yaml", data, Limits()) == base
+    assert key("policies/parties.yaml", data + b"\n", Limits()) != base
+    assert key("policies/other.yaml", data, Limits()) != base
+    assert key("policies/parties.yaml", data, Limits(max_depth=10)) != base
+    cache_module._salt.cache_clear()
+    monkeypatch.setattr(cache_module, "__version__", "99.0.0")
+    try:
+        assert key("policies/parties.yaml", data, Limits()) != base
+    finally:
+        cache_module._salt.cache_clear()
+
+
+def test_a_changed_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(tmp_path, {"policies/parties.yaml": PARTIES})
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    store = Cache(tmp_path / "c")
+    config = load_config(cwd=tmp_path)
+    assert check(config=config, store=store).counts["parties"] == 5
+    write_tree(tmp_path, {"policies/parties.yaml": PARTIES + "  - {id: cfo, name: CFO, type: role}\n"})
+    assert check(config=config, store=store).counts["parties"] == 6
+    assert len(entries(tmp_path / "c")) == 2
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b"not json", b"[]", b'{"findings": 1}', json.dumps({"findings": [], "parties": [[1]]}).encode()],
+)
+def test_a_damaged_entry_is_a_miss_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes
+) -> None:
+    write_tree(tmp_path, {"policies/parties.yaml": PARTIES})
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    store = Cache(tmp_path / "c")
+    config = load_config(cwd=tmp_path)
+    check(config=config, store=store)
+    (entry,) = entries(tmp_path / "c")
+    entry.write_bytes(garbage)
+    assert check(config=config, store=store).counts["parties"] == 5
+    assert json.loads(entry.read_bytes())["parties"]  # and written again, whole
+
+
+def test_entries_are_plain_json_in_the_user_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert folder() == tmp_path / "xdg" / "raci"
+    write_tree(tmp_path, {"repo/policies/parties.yaml": PARTIES})
+    (tmp_path / "repo" / ".git").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    check(config=load_config(cwd=tmp_path / "repo"), store=Cache())
+    (entry,) = entries(tmp_path / "xdg" / "raci")
+    assert json.loads(entry.read_text(encoding="utf-8"))["parties"][0][0] == "ceo"
+    assert not list((tmp_path / "repo").rglob("*.json"))  # nothing written into the repository
+
+
+def test_an_unwritable_cache_folder_does_not_stop_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    write_tree(tmp_path, {"policies/parties.yaml": PARTIES})
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert check(config=load_config(cwd=tmp_path), store=Cache(blocker)).counts["parties"] == 5
+
+
+def test_two_writers_of_one_entry_never_leave_half_of_it(tmp_path: Path) -> None:
+    name = "policies/parties.yaml"
+    part, findings = read_part(name, PARTIES.encode(), Limits())
+    store = Cache(tmp_path / "c")
+    entry = key(name, PARTIES.encode(), Limits())
+    errors: list[BaseException] = []
+    seen: list[object] = []
+
+    def write() -> None:
+        try:
+            for _ in range(50):
+                store.put(entry, part, findings)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def read() -> None:
+        for _ in range(200):
+            found = store.get(entry, name)
+            if found is not None:
+                seen.append(found[0].parties == part.parties)
+
+    threads = [threading.Thread(target=write) for _ in range(4)] + [threading.Thread(target=read) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert all(seen)
+    assert [p.name for p in (tmp_path / "c").rglob("*") if p.is_file()] == [f"{entry}.json"]
+
+
+def test_two_processes_sharing_the_cache_report_the_same(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "shared")}
+    command = [sys.executable, "-m", "checker", "check", "examples/broken", "--format", "json", "--today", "2026-12-01"]
+    runs = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE) for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    fresh = subprocess.run([*command, "--no-cache"], cwd=ROOT, env=env, stdout=subprocess.PIPE, timeout=120).stdout
+    assert outputs == [fresh] * 3
+    assert [run.returncode for run in runs] == [1, 1, 1]
+
+
+def test_no_cache_and_the_environment_switch_write_nothing(tmp_path: Path) -> None:
+    base = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "x")}
+    command = [sys.executable, "-m", "checker", "check", "policies", "--today", "2026-12-01"]
+    subprocess.run([*command, "--no-cache"], cwd=ROOT, env=base, capture_output=True, timeout=120, check=True)
+    subprocess.run(command, cwd=ROOT, env={**base, "RACI_NO_CACHE": "1"}, capture_output=True, timeout=120, check=True)
+    assert not (tmp_path / "x").exists()
+    subprocess.run(command, cwd=ROOT, env=base, capture_output=True, timeout=120, check=True)
+    assert entries(tmp_path / "x")
