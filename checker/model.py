@@ -190,6 +190,7 @@ class PolicySet:
     # `claims`: a file's part of the set must know them to merge (see `merge`)
     inline: dict[str, tuple[int, int]] = field(default_factory=dict)
     _by_duty: dict[str, list[Claim]] | None = field(default=None, repr=False)
+    _by_letter: dict[str, list[Claim]] | None = field(default=None, repr=False)
 
     def pool_of(self, budget: Budget) -> Pool | None:
         """The defined pool a budget draws on, if any."""
@@ -209,6 +210,16 @@ class PolicySet:
                 by_duty[claim.duty].append(claim)
             self._by_duty = by_duty
         return self._by_duty
+
+    def claims_by_letter(self) -> dict[str, list[Claim]]:
+        """Claims grouped by letter, in reading order; computed once, shared by the rules
+        that ask one letter a question (who is accountable, who is responsible)."""
+        if self._by_letter is None:
+            by_letter: dict[str, list[Claim]] = {letter: [] for letter in LETTERS}
+            for claim in self.claims:
+                by_letter[claim.letter].append(claim)
+            self._by_letter = by_letter
+        return self._by_letter
 
     def definition_location(self, entity: str, id_: str) -> Location | None:
         tables: dict[str, dict[str, Any]] = {
@@ -274,7 +285,7 @@ class PolicySet:
         self.waivers.extend(part.waivers)
         self.assignments.extend(part.assignments)
         self.files.extend(part.files)
-        self._by_duty = None
+        self._by_duty = self._by_letter = None
 
     def _define(self, entity: str, table: dict[str, Any], entry: Any) -> bool:
         """Keep the first definition of an id; a later one is only recorded. True if kept."""

@@ -9,7 +9,7 @@ whether two offices claim the same dollar.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, Inexact, InvalidOperation, Rounded, localcontext
 from fractions import Fraction
 
 from .model import Budget, Split
@@ -51,6 +51,26 @@ def share(split: Split, budget: Budget) -> Fraction:
         return Fraction(split.percent) / HUNDRED
     assert split.amount is not None  # the schema requires exactly one of the two
     return Fraction(split.amount) / Fraction(budget.amount)
+
+
+# Wide enough that sums and products of amounts and percents with at most 30
+# decimal places (the schema's bound) never round; Inexact is trapped anyway.
+_EXACT = Context(prec=400, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded, InvalidOperation])
+
+
+def splits_add_up(budget: Budget) -> bool:
+    """Whether the splits are exactly the whole budget: the common case, decided in
+    decimal arithmetic (several times faster than fractions), with an exact
+    context that refuses to round; anything it cannot decide goes to fractions."""
+    try:
+        with localcontext(_EXACT):
+            whole = budget.amount
+            units = Decimal(0)
+            for split in budget.splits:
+                units += split.amount if split.amount is not None else whole * split.percent / 100  # type: ignore[operator]
+            return units == whole
+    except (ArithmeticError, TypeError):
+        return sum((share(split, budget) for split in budget.splits), Fraction(0)) == 1
 
 
 def split_amount(split: Split, budget: Budget) -> Fraction:

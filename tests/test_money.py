@@ -7,10 +7,22 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from checker.finding import Location
 from checker.model import Budget, Ref, Split
-from checker.money import MINOR_UNITS, decimal_places, is_exact, money, percent, share, split_amount, to_decimal
+from checker.money import (
+    MINOR_UNITS,
+    decimal_places,
+    is_exact,
+    money,
+    percent,
+    share,
+    split_amount,
+    splits_add_up,
+    to_decimal,
+)
 
 HERE = Location("policies/budgets.yaml", 1, 1)
 
@@ -152,3 +164,39 @@ def test_printing_a_tiny_share_is_fast() -> None:
     text = percent(Fraction(1, 10**100000))
     signal.alarm(0)
     assert text.endswith("1%")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    amount=st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e15"), places=2, allow_nan=False),
+    shares=st.lists(
+        st.one_of(
+            st.tuples(st.just("percent"), st.decimals(min_value=Decimal("0.0001"), max_value=100, places=4)),
+            st.tuples(st.just("amount"), st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e15"), places=2)),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+)
+def test_the_decimal_fast_path_agrees_with_fractions(amount: Decimal, shares: list[tuple[str, Decimal]]) -> None:
+    where = Location("b.yaml")
+    splits = tuple(
+        Split(
+            Ref(f"p{i}", where), value if kind == "percent" else None, value if kind == "amount" else None, where, where
+        )
+        for i, (kind, value) in enumerate(shares)
+    )
+    budget = Budget("b", amount, "USD", "FY2027", where, where, where, where, splits=splits)
+    exact = sum((share(split, budget) for split in splits), Fraction(0)) == 1
+    assert splits_add_up(budget) is exact
+
+
+def test_the_decimal_fast_path_sees_exact_hundreds() -> None:
+    where = Location("b.yaml")
+    thirds = tuple(
+        Split(Ref(p, where), Decimal(v), None, where, where)
+        for p, v in (("a", "33.33"), ("b", "33.33"), ("c", "33.34"))
+    )
+    assert splits_add_up(Budget("b", Decimal("100"), "USD", "FY", where, where, where, where, splits=thirds))
+    almost = tuple(Split(Ref(p, where), Decimal("33.333333333333333333333"), None, where, where) for p in "abc")
+    assert not splits_add_up(Budget("b", Decimal("100"), "USD", "FY", where, where, where, where, splits=almost))

@@ -15,12 +15,17 @@ if TYPE_CHECKING:
     from ..engine import Report
 
 
+# One encoder for every line: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.ERROR) -> str:
     # One finding per line: readable and diffable, and compact enough for
     # json's C encoder (an indented dump runs the pure-Python one, which
     # took longer than the whole check on 10,000 duties).
     head = json.dumps({"version": 1, "summary": report.summary()}, ensure_ascii=False)[:-1]
-    findings = ",\n".join(json.dumps(finding_to_json(f), ensure_ascii=False) for f in report.findings)
+    encode = _ENCODER.encode
+    findings = ",\n".join(encode(finding_to_json(f)) for f in report.findings)
     checked = json.dumps({"files": report.files, **report.counts})
     body = f"[\n{findings}\n]" if findings else "[]"
     base = ""

@@ -13,9 +13,7 @@ def missing_letter(model: PolicySet, letter: str) -> Iterator[tuple[Duty, list[C
     inactive_ids = model.inactive_parties()
     live: set[str] = set()
     inactive: dict[str, list[Claim]] = {}
-    for claim in model.claims:
-        if claim.letter != letter:
-            continue
+    for claim in model.claims_by_letter()[letter]:
         if claim.party in inactive_ids:
             inactive.setdefault(claim.duty, []).append(claim)
         else:

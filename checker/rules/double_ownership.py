@@ -46,8 +46,9 @@ def check(model: PolicySet) -> Iterator[Finding]:
     # once, by unknown-party or unknown-duty, and a typo is not a second owner.
     owners = {p.id for p in model.parties.values() if p.active}
     accountable: dict[str, list[Claim]] = {}
-    for claim in model.claims:
-        if claim.letter == "accountable" and claim.party in owners and claim.duty in model.duties:
+    duties = model.duties
+    for claim in model.claims_by_letter()["accountable"]:
+        if claim.party in owners and claim.duty in duties:
             accountable.setdefault(claim.duty, []).append(claim)
     for duty, claims in accountable.items():
         parties = sorted({claim.party for claim in claims})

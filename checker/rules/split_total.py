@@ -38,7 +38,7 @@ from fractions import Fraction
 
 from ..finding import Finding, Severity
 from ..model import PolicySet
-from ..money import money, percent, share
+from ..money import money, percent, share, splits_add_up
 
 ID = "split-total"
 SEVERITY = Severity.ERROR
@@ -46,6 +46,8 @@ SEVERITY = Severity.ERROR
 
 def check(model: PolicySet) -> Iterator[Finding]:
     for budget in model.budgets.values():
+        if splits_add_up(budget):
+            continue
         total = sum((share(split, budget) for split in budget.splits), Fraction(0))
         if total == 1:
             continue
