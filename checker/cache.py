@@ -89,6 +89,14 @@ def key(name: str, data: bytes, limits: Limits) -> str:
     return digest.hexdigest()
 
 
+def blob_key(kind: str, name: str, blob: str, limits: Limits) -> str:
+    """The key of what `kind` derives from git blob `blob` read as file `name`: a blob
+    id names its bytes exactly, so the bytes need not even be read to find the entry."""
+    digest = hashlib.sha256(_salt(limits))
+    digest.update(f"\0{kind}\0".encode() + name.encode("utf-8", "surrogateescape") + f"\0{blob}".encode())
+    return digest.hexdigest()
+
+
 class Cache:
     """Read and write entries in one folder; every failure is a miss, never an error."""
 
@@ -99,17 +107,27 @@ class Cache:
         return self.root / entry[:2] / f"{entry}.json"
 
     def get(self, entry: str, name: str) -> tuple[PolicySet, list[Finding]] | None:
+        data = self.load(entry)
         try:
-            data = self._path(entry).read_bytes()
-            return decode(json.loads(data), name)
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None if data is None else decode(data, name)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None
 
     def put(self, entry: str, part: PolicySet, findings: list[Finding]) -> None:
+        self.save(entry, encode(part, findings))
+
+    def load(self, entry: str) -> Any:
+        """The JSON value stored under `entry`, or None."""
+        try:
+            return json.loads(self._path(entry).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def save(self, entry: str, value: Any) -> None:
         path = self._path(entry)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(encode(part, findings), ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:

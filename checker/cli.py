@@ -471,6 +471,7 @@ def diff(
 )
 @click.option("--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Follow these folders or files.")
 @config_option
+@cache_option
 @_guarded
 def history(
     revisions: str | None,
@@ -483,6 +484,7 @@ def history(
     check_approvals: bool,
     paths: tuple[Path, ...],
     config_file: Path | None,
+    no_cache: bool,
 ) -> None:
     """The audit trail: for each commit that changed the policy set's meaning, who, when, approved by whom, and what.
 
@@ -504,6 +506,7 @@ def history(
         revisions=revisions,
         since=since.date() if since else None,
         until=until.date() if until else None,
+        store=_store(no_cache),
     )
     if trail.shallow:
         click.echo(f"raci: note: {trail.shallow}", err=True)

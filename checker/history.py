@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cache import Cache, blob_key
 from .config import Config, ConfigError, parse_config
 from .discover import SUFFIXES
 from .git import LINK_MODE, SUBMODULE_MODE, GitError, ObjectReader, Repository
-from .loader import LoadedFile, load_bytes
-from .semantic import Change, Facts, Key, State, compare, config_facts, facts_of
+from .loader import Limits, LoadedFile, load_bytes
+from .semantic import Change, Facts, Key, State, compare, config_facts, decode_facts, encode_facts, facts_of
 
 _ZERO = re.compile(r"^0+$")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
@@ -88,6 +89,7 @@ def history(
     revisions: str | None = None,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
+    store: Cache | None = None,
 ) -> History:
     """The trail of the policy set under `paths` (default: the configured folders).
 
@@ -96,7 +98,8 @@ def history(
     """
     folders = list(paths) or list(config.policies)
     repository = Repository.containing(folders[0])
-    walk = _Walk(repository, [repository.relative(f) for f in folders], _config_name(repository, config))
+    prefixes = [repository.relative(f) for f in folders]
+    walk = _Walk(repository, prefixes, _config_name(repository, config), config.limits, store)
     return walk.run(revisions or "HEAD", since, until)
 
 
@@ -124,10 +127,19 @@ def _config_name(repository: Repository, config: Config) -> str | None:
 
 
 class _Walk:
-    def __init__(self, repository: Repository, prefixes: list[str], config_name: str | None) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        prefixes: list[str],
+        config_name: str | None,
+        limits: Limits,
+        store: Cache | None,
+    ) -> None:
         self.repository = repository
         self.prefixes = prefixes
         self.config_name = config_name
+        self.limits = limits
+        self.store = store
         self.state = State()
         self.warnings: list[str] = []
 
@@ -220,22 +232,42 @@ class _Walk:
                     self.state.put(entry.path, facts)
 
     def _facts(self, path: str, oid: str, objects: ObjectReader, commit: str) -> Facts | None:
-        """The facts of one blob; None (with a warning) when it cannot be read as policy."""
+        """The facts of one blob; None (with a warning) when it cannot be read as policy.
+
+        Through the cache, keyed by the blob id: a second walk of the same
+        history reads no blob and parses no file.
+        """
+        entry = blob_key("facts", path, oid, self.limits) if self.store is not None else None
+        if entry is not None and self.store is not None:
+            cached = decode_facts(self.store.load(entry))
+            if cached is not None:
+                if isinstance(cached, str):
+                    self.warnings.append(cached)
+                    return None
+                return cached
         found = objects.read(oid)
         if found is None:
             self.warnings.append(f"{path}: its git object is missing at {commit[:12]}")
             return None
+        result = self._read(path, found.data)
+        if entry is not None and self.store is not None:
+            self.store.save(entry, encode_facts(result))
+        if isinstance(result, str):
+            self.warnings.append(result)
+            return None
+        return result
+
+    def _read(self, path: str, data: bytes) -> Facts | str:
+        """The facts of a file's bytes, or the warning that says why it cannot be read."""
         if path == self.config_name:
             try:
-                return config_facts(path, parse_config(found.data, path)[0])
+                return config_facts(path, parse_config(data, path)[0])
             except ConfigError as exc:
-                self.warnings.append(f"{exc}; its last good settings are kept")
-                return None
-        loaded: LoadedFile = load_bytes(found.data, path)
+                return f"{exc}; its last good settings are kept"
+        loaded: LoadedFile = load_bytes(data, path, self.limits)
         if loaded.findings and not any(d.value is not None for d in loaded.documents):
             first = loaded.findings[0]
-            self.warnings.append(f"{first.location}: {first.message}; its last good content is kept")
-            return None
+            return f"{first.location}: {first.message}; its last good content is kept"
         return facts_of(loaded)
 
     def _commit(

@@ -115,6 +115,36 @@ def facts_of_model(model: PolicySet) -> Facts:
     return facts
 
 
+def encode_facts(result: Facts | str) -> dict[str, Any]:
+    """A file's facts, or the warning it gave, as JSON for the cache."""
+    if isinstance(result, str):
+        return {"warning": result}
+
+    def letters(table: dict[str, dict[str, set[str]]]) -> dict[str, dict[str, list[str]]]:
+        return {duty: {letter: sorted(parties) for letter, parties in by.items()} for duty, by in table.items()}
+
+    return {
+        "definitions": [[entity, id_, record] for (entity, id_), record in result.definitions.items()],
+        "claims": letters(result.claims),
+        "inline": letters(result.inline),
+    }
+
+
+def decode_facts(data: Any) -> Facts | str | None:
+    """What `encode_facts` wrote, or None for anything else (a miss)."""
+    try:
+        if "warning" in data:
+            return str(data["warning"])
+
+        def letters(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, set[str]]]:
+            return {duty: {letter: set(parties) for letter, parties in by.items()} for duty, by in table.items()}
+
+        definitions = {(str(e), str(i)): dict(record) for e, i, record in data["definitions"]}
+        return Facts(definitions, letters(data["claims"]), letters(data["inline"]))
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return None
+
+
 def config_facts(name: str, value: Mapping[str, Any] | None) -> Facts:
     """The configuration file as one entity: each setting a field (`rules.idle-party`)."""
     facts = Facts()

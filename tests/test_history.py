@@ -1105,3 +1105,26 @@ def test_a_date_python_cannot_hold_is_shown_as_git_stores_it() -> None:
 
     raw = b"tree 0\nauthor Ada <a@x> 999999999999999 +0000\ncommitter Ada <a@x> 1 +0000\n\nsubject\n"
     assert parse_commit("c", raw).date == "@999999999999999 +0000"
+
+
+def test_a_second_walk_parses_no_file_and_says_the_same(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker import history as history_module
+
+    repo.commit("Give incident response to the CIO\n\nApproved-by: cio, ciso", {"policies/duties.yaml": CIO_TAKES_IR})
+    repo.commit("Half an edit", {"policies/duties.yaml": BROKEN})
+    parsed: list[str] = []
+    original = history_module._Walk._read
+
+    def counting(self: object, path: str, data: bytes) -> object:
+        parsed.append(path)
+        return original(self, path, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(history_module._Walk, "_read", counting)
+    first = raci("history", "--format", "json").stdout
+    assert len(parsed) == 5  # three files at the start, then one per commit
+    parsed.clear()
+    second = raci("history", "--format", "json").stdout
+    assert parsed == []
+    assert second == first
+    assert raci("history", "--format", "json", "--no-cache").stdout == first
+    assert len(parsed) == 5
