@@ -28,7 +28,18 @@ from .config import Config, ConfigError, parse_config
 from .discover import SUFFIXES
 from .git import LINK_MODE, SUBMODULE_MODE, GitError, ObjectReader, Repository
 from .loader import Limits, LoadedFile, load_bytes
-from .semantic import Change, Facts, Key, State, compare, config_facts, decode_facts, encode_facts, facts_of
+from .semantic import (
+    Change,
+    Facts,
+    Key,
+    State,
+    changed_keys,
+    compare,
+    config_facts,
+    decode_facts,
+    encode_facts,
+    facts_of,
+)
 
 _ZERO = re.compile(r"^0+$")
 _TRAILER = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*)\s*:\s*(.*)$")
@@ -286,11 +297,7 @@ class _Walk:
                 updates[path] = facts
         keys: set[Key] = set()
         for path, facts in updates.items():
-            old = self.state.facts(path)
-            if old is not None:
-                keys |= old.keys()
-            if facts is not None:
-                keys |= facts.keys()
+            keys |= changed_keys(self.state.facts(path), facts)
         before = self.state.views(keys)
         for path, facts in updates.items():
             self.state.put(path, facts)

@@ -35,11 +35,12 @@ class Facts:
     """What one file says: definitions (the first of each id in the file) and RACI claims."""
 
     definitions: dict[Key, Record] = field(default_factory=dict)
-    # duty -> letter -> party ids named in this file's Assignments
-    claims: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    # duty -> letter -> party ids named in this file's Assignments (sorted, unique:
+    # plain JSON, so a cached file's facts are used as they are decoded)
+    claims: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # duty -> letter -> party ids of the inline `raci:` of this file's definition of the
     # duty, which counts only where that definition is the one the model keeps
-    inline: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    inline: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def keys(self) -> set[Key]:
         return set(self.definitions) | {("duty", duty) for duty in self.claims}
@@ -76,9 +77,11 @@ def facts_of_model(model: PolicySet) -> Facts:
             "tags": sorted(duty.tags),
         }
     inline = {i for start, stop in model.inline.values() for i in range(start, stop)}
+    named: dict[tuple[bool, str, str], set[str]] = {}
     for i, claim in enumerate(model.claims):
-        table = facts.inline if i in inline else facts.claims
-        table.setdefault(claim.duty, {}).setdefault(claim.letter, set()).add(claim.party)
+        named.setdefault((i in inline, claim.duty, claim.letter), set()).add(claim.party)
+    for (is_inline, duty_id, letter), parties in named.items():
+        (facts.inline if is_inline else facts.claims).setdefault(duty_id, {})[letter] = sorted(parties)
     for pool in model.pools.values():
         definitions["pool", pool.id] = {
             "amount": number(pool.amount),
@@ -120,13 +123,10 @@ def encode_facts(result: Facts | str) -> dict[str, Any]:
     if isinstance(result, str):
         return {"warning": result}
 
-    def letters(table: dict[str, dict[str, set[str]]]) -> dict[str, dict[str, list[str]]]:
-        return {duty: {letter: sorted(parties) for letter, parties in by.items()} for duty, by in table.items()}
-
     return {
         "definitions": [[entity, id_, record] for (entity, id_), record in result.definitions.items()],
-        "claims": letters(result.claims),
-        "inline": letters(result.inline),
+        "claims": result.claims,
+        "inline": result.inline,
     }
 
 
@@ -136,11 +136,11 @@ def decode_facts(data: Any) -> Facts | str | None:
         if "warning" in data:
             return str(data["warning"])
 
-        def letters(table: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, set[str]]]:
-            return {duty: {letter: set(parties) for letter, parties in by.items()} for duty, by in table.items()}
-
         definitions = {(str(e), str(i)): dict(record) for e, i, record in data["definitions"]}
-        return Facts(definitions, letters(data["claims"]), letters(data["inline"]))
+        claims, inline = data["claims"], data["inline"]
+        if not (isinstance(claims, dict) and isinstance(inline, dict)):
+            return None
+        return Facts(definitions, claims, inline)
     except (TypeError, KeyError, ValueError, AttributeError):
         return None
 
@@ -194,6 +194,20 @@ def _rule(rule: CustomRule) -> Record:
     }
 
 
+def changed_keys(old: Facts | None, new: Facts | None) -> set[Key]:
+    """The entities whose share in a file differs between two versions of its facts:
+    the only ones a change of that file can change (a title edited in a file of 150
+    duties touches one duty, not 150)."""
+    if old is None or new is None:
+        return (old or new or Facts()).keys()
+    keys = {
+        k for k in old.definitions.keys() | new.definitions.keys() if old.definitions.get(k) != new.definitions.get(k)
+    }
+    for mine, theirs in ((old.claims, new.claims), (old.inline, new.inline)):
+        keys |= {("duty", duty) for duty in mine.keys() | theirs.keys() if mine.get(duty) != theirs.get(duty)}
+    return keys
+
+
 class State:
     """The merged meaning of a set of files, updated one file at a time."""
 
@@ -234,10 +248,10 @@ class State:
         if key[0] == "duty":
             letters: dict[str, set[str]] = {letter: set() for letter in LETTERS}
             for letter, parties in definer.inline.get(key[1], {}).items():
-                letters[letter] |= parties
+                letters[letter].update(parties)
             for name in self._claimed_in.get(key[1], ()):
                 for letter, parties in self._files[name].claims[key[1]].items():
-                    letters[letter] |= parties
+                    letters[letter].update(parties)
             record.update({letter: sorted(parties) for letter, parties in letters.items()})
         return record
 
