@@ -136,9 +136,12 @@ def decode_facts(data: Any) -> Facts | str | None:
         if "warning" in data:
             return str(data["warning"])
 
-        definitions = {(str(e), str(i)): dict(record) for e, i, record in data["definitions"]}
+        definitions = {(e, i): record for e, i, record in data["definitions"]}
         claims, inline = data["claims"], data["inline"]
+        # Shapes only (a damaged entry is a miss); the values are JSON as written.
         if not (isinstance(claims, dict) and isinstance(inline, dict)):
+            return None
+        if not all(type(e) is str and type(i) is str and type(r) is dict for (e, i), r in definitions.items()):
             return None
         return Facts(definitions, claims, inline)
     except (TypeError, KeyError, ValueError, AttributeError):
