@@ -63,6 +63,8 @@ for name in sys.argv[1:]:
 
 def environment(cache: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # This checkout's code, whatever is installed, wherever the timed process runs.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH", "")]))
     if cache is not None:
         env["XDG_CACHE_HOME"] = str(cache)
     return env
@@ -73,16 +75,19 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=env or environment())
-        deadline = None if cap is None else start + cap
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if deadline is not None and time.perf_counter() > deadline:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                return None, 0, b""
-            time.sleep(0.005)
+        if cap is None:
+            _, status, usage = os.wait4(proc.pid, 0)  # blocking: no polling delay in the timing
+        else:
+            deadline = start + cap
+            while True:
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    proc.kill()
+                    os.wait4(proc.pid, 0)
+                    return None, 0, b""
+                time.sleep(0.005)
         proc.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - start
         out.seek(0)

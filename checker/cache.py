@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from . import __version__
 from .finding import Finding, Location, Severity
 from .loader import Limits
 from .model import (
+    LETTERS,
     Budget,
     Claim,
     CustomRule,
@@ -45,14 +47,19 @@ from .model import (
     Split,
     Waiver,
 )
+from .paths import repository_root
 
 FORMAT = 1  # bump when the encoding below changes
 
 
 def folder() -> Path:
-    """Where entries live: `$XDG_CACHE_HOME/raci`, else the platform's user cache folder."""
+    """Where entries live: `$XDG_CACHE_HOME/raci`, else the platform's user cache folder.
+
+    A relative `XDG_CACHE_HOME` is ignored, as the XDG specification says: it
+    would put the cache inside whatever folder a run starts in, a repository.
+    """
     base = os.environ.get("XDG_CACHE_HOME")
-    if base:
+    if base and os.path.isabs(base):
         return Path(base) / "raci"
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "raci" / "cache"
@@ -62,20 +69,46 @@ def folder() -> Path:
 
 
 @cache
+def _code() -> str:
+    """A digest of this package's own code: an edited or upgraded checker never reads
+    entries an earlier one wrote, even when its version number stayed the same."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _distribution_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+@cache
 def _salt(limits: Limits) -> bytes:
     """Everything besides a file that decides what reading it yields."""
-    import jsonschema_rs
     import yaml
 
     from .validate import SCHEMA_NAMES, schema_text
 
+    try:
+        from yaml import _yaml
+
+        libyaml = str(_yaml.get_version_string())
+    except (ImportError, AttributeError):
+        libyaml = "none"
     schemas = hashlib.sha256("\0".join(schema_text(name) for name in SCHEMA_NAMES).encode()).hexdigest()
     parts = [
         f"raci-cache {FORMAT}",
-        f"raci-checker {__version__}",
+        f"raci-checker {__version__} code {_code()}",
         f"python {sys.version_info[0]}.{sys.version_info[1]}",
-        f"pyyaml {yaml.__version__} libyaml {getattr(yaml, '__with_libyaml__', False)}",
-        f"jsonschema-rs {getattr(jsonschema_rs, '__version__', '?')}",
+        f"pyyaml {yaml.__version__} libyaml {libyaml}",
+        f"jsonschema-rs {_distribution_version('jsonschema-rs')}",
         f"schemas {schemas}",
         f"limits {limits.max_file_bytes} {limits.max_depth}",
     ]
@@ -97,8 +130,18 @@ def blob_key(kind: str, name: str, blob: str, limits: Limits) -> str:
     return digest.hexdigest()
 
 
+# Larger than any entry a policy file within the limits can give: a bigger file
+# in the cache folder is not ours, and is never read into memory.
+MAX_ENTRY_BYTES = 512 * 1024 * 1024
+
+
 class Cache:
-    """Read and write entries in one folder; every failure is a miss, never an error."""
+    """Read and write entries in one folder; every failure is a miss, never an error.
+
+    An entry holds its own key, so a file copied or renamed to another key is a
+    miss; it is read only if it is a regular file (never through a link, never a
+    FIFO or a device) that belongs to the user running the check.
+    """
 
     def __init__(self, root: Path | None = None) -> None:
         self.root = (root or folder()) / f"v{FORMAT}"
@@ -106,11 +149,21 @@ class Cache:
     def _path(self, entry: str) -> Path:
         return self.root / entry[:2] / f"{entry}.json"
 
+    def usable_for(self, folders: list[Path]) -> bool:
+        """False when the cache folder is inside a checked repository or folder: a pull
+        request could then commit entries of its own choosing."""
+        here = Path(os.path.realpath(self.root))
+        for folder_ in folders:
+            top = Path(os.path.realpath(repository_root(folder_.resolve()) or folder_))
+            if here == top or top in here.parents:
+                return False
+        return True
+
     def get(self, entry: str, name: str) -> tuple[PolicySet, list[Finding]] | None:
         data = self.load(entry)
         try:
             return None if data is None else decode(data, name)
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        except Exception:  # a damaged entry of any shape is a miss
             return None
 
     def put(self, entry: str, part: PolicySet, findings: list[Finding]) -> None:
@@ -118,16 +171,30 @@ class Cache:
 
     def load(self, entry: str) -> Any:
         """The JSON value stored under `entry`, or None."""
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            return json.loads(self._path(entry).read_bytes())
-        except (OSError, ValueError):
+            fd = os.open(self._path(entry), flags)
+        except OSError:
             return None
+        try:
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+                    return None
+                if hasattr(os, "getuid") and info.st_uid != os.getuid():
+                    return None
+                value = json.loads(handle.read())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if not isinstance(value, dict) or value.get("key") != entry:
+            return None
+        return value.get("value")
 
     def save(self, entry: str, value: Any) -> None:
         path = self._path(entry)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps({"key": entry, "value": value}, ensure_ascii=False, separators=(",", ":"))
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as out:
@@ -298,6 +365,13 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     for d in data["duties"]:
         part.duties[d[0]] = Duty(d[0], d[1], loc(d[2]), d[3], tuple(d[4]), d[5])
     part.claims = [Claim(c[0], c[1], c[2], Location(name, c[3], c[4])) for c in data["claims"]]
+    # The most numerous records, and the ones every rule indexes: checked, so that a
+    # damaged entry is a miss here rather than a failure in a rule.
+    if not all(
+        type(c.duty) is str and c.letter in LETTERS and type(c.party) is str and type(c.location.line) is int
+        for c in part.claims
+    ):
+        raise ValueError("a damaged claim")
     part.inline = {duty: (span[0], span[1]) for duty, span in data["inline"].items()}
     for p in data["pools"]:
         part.pools[p[0]] = Pool(

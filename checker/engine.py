@@ -106,6 +106,8 @@ def check(
     gc.disable()
     try:
         folders = _folders(paths, config, in_working_tree=at is None)
+        if store is not None and not store.usable_for(folders):
+            store = None  # a cache inside the checked repository could be planted by a pull request
         empty_ok = missing_ok and at is not None
         files = _files(folders, config, at, missing_ok=empty_ok)
         report = _check(files, folders, config, today, empty_ok=empty_ok, store=store)

@@ -109,6 +109,8 @@ def history(
     """
     folders = list(paths) or list(config.policies)
     repository = Repository.containing(folders[0])
+    if store is not None and not store.usable_for(folders):
+        store = None  # a cache inside the repository could be planted by a pull request
     prefixes = [repository.relative(f) for f in folders]
     walk = _Walk(repository, prefixes, _config_name(repository, config), config.limits, store)
     return walk.run(revisions or "HEAD", since, until)
@@ -248,7 +250,9 @@ class _Walk:
         Through the cache, keyed by the blob id: a second walk of the same
         history reads no blob and parses no file.
         """
-        entry = blob_key("facts", path, oid, self.limits) if self.store is not None else None
+        # The configuration and a policy file are read differently: never one key for both.
+        kind = "config" if path == self.config_name else "facts"
+        entry = blob_key(kind, path, oid, self.limits) if self.store is not None else None
         if entry is not None and self.store is not None:
             cached = decode_facts(self.store.load(entry))
             if cached is not None:

@@ -143,8 +143,15 @@ def decode_facts(data: Any) -> Facts | str | None:
             return None
         if not all(type(e) is str and type(i) is str and type(r) is dict for (e, i), r in definitions.items()):
             return None
+        for table in (claims, inline):
+            for letters in table.values():
+                if type(letters) is not dict or not all(
+                    letter in LETTERS and type(parties) is list and all(type(p) is str for p in parties)
+                    for letter, parties in letters.items()
+                ):
+                    return None
         return Facts(definitions, claims, inline)
-    except (TypeError, KeyError, ValueError, AttributeError):
+    except Exception:  # a damaged entry of any shape is a miss
         return None
 
 

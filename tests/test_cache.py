@@ -72,14 +72,21 @@ def test_the_key_follows_bytes_name_limits_and_versions(monkeypatch: pytest.Monk
         cache_module._salt.cache_clear()
 
 
+def repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository beside (never holding) the cache folder `tmp_path / "c"`."""
+    root = tmp_path / "repo"
+    write_tree(root, {"policies/parties.yaml": PARTIES})
+    (root / ".git").mkdir()
+    monkeypatch.chdir(root)
+    return root
+
+
 def test_a_changed_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    write_tree(tmp_path, {"policies/parties.yaml": PARTIES})
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
+    root = repository(tmp_path, monkeypatch)
     store = Cache(tmp_path / "c")
-    config = load_config(cwd=tmp_path)
+    config = load_config(cwd=root)
     assert check(config=config, store=store).counts["parties"] == 5
-    write_tree(tmp_path, {"policies/parties.yaml": PARTIES + "  - {id: cfo, name: CFO, type: role}\n"})
+    write_tree(root, {"policies/parties.yaml": PARTIES + "  - {id: cfo, name: CFO, type: role}\n"})
     assert check(config=config, store=store).counts["parties"] == 6
     assert len(entries(tmp_path / "c")) == 2
 
@@ -91,16 +98,14 @@ def test_a_changed_file_is_parsed_again(tmp_path: Path, monkeypatch: pytest.Monk
 def test_a_damaged_entry_is_a_miss_not_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, garbage: bytes
 ) -> None:
-    write_tree(tmp_path, {"policies/parties.yaml": PARTIES})
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
+    root = repository(tmp_path, monkeypatch)
     store = Cache(tmp_path / "c")
-    config = load_config(cwd=tmp_path)
+    config = load_config(cwd=root)
     check(config=config, store=store)
     (entry,) = entries(tmp_path / "c")
     entry.write_bytes(garbage)
     assert check(config=config, store=store).counts["parties"] == 5
-    assert json.loads(entry.read_bytes())["parties"]  # and written again, whole
+    assert json.loads(entry.read_bytes())["value"]["parties"]  # and written again, whole
 
 
 def test_entries_are_plain_json_in_the_user_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,17 +116,17 @@ def test_entries_are_plain_json_in_the_user_cache_folder(tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path / "repo")
     check(config=load_config(cwd=tmp_path / "repo"), store=Cache())
     (entry,) = entries(tmp_path / "xdg" / "raci")
-    assert json.loads(entry.read_text(encoding="utf-8"))["parties"][0][0] == "ceo"
+    stored = json.loads(entry.read_text(encoding="utf-8"))
+    assert stored["key"] == entry.stem
+    assert stored["value"]["parties"][0][0] == "ceo"
     assert not list((tmp_path / "repo").rglob("*.json"))  # nothing written into the repository
 
 
 def test_an_unwritable_cache_folder_does_not_stop_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "file-not-folder"
     blocker.write_text("")
-    write_tree(tmp_path, {"policies/parties.yaml": PARTIES})
-    (tmp_path / ".git").mkdir()
-    monkeypatch.chdir(tmp_path)
-    assert check(config=load_config(cwd=tmp_path), store=Cache(blocker)).counts["parties"] == 5
+    root = repository(tmp_path, monkeypatch)
+    assert check(config=load_config(cwd=root), store=Cache(blocker)).counts["parties"] == 5
 
 
 def test_two_writers_of_one_entry_never_leave_half_of_it(tmp_path: Path) -> None:
@@ -173,3 +178,74 @@ def test_no_cache_and_the_environment_switch_write_nothing(tmp_path: Path) -> No
     assert not (tmp_path / "x").exists()
     subprocess.run(command, cwd=ROOT, env=base, capture_output=True, timeout=120, check=True)
     assert entries(tmp_path / "x")
+
+
+# Found in review: a cache a pull request can write, and entries that are not what they seem.
+
+
+def _planted(root: Path, store: Cache) -> Path:
+    """An entry that says policies/duties.yaml is empty, under that file's real key."""
+    from checker.model import PolicySet
+
+    data = (root / "policies" / "duties.yaml").read_bytes()
+    entry = key("policies/duties.yaml", data, Limits())
+    store.put(entry, PolicySet(), [])
+    return store._path(entry)
+
+
+ORPHAN = "apiVersion: raci/v1\nkind: Duties\nduties:\n  - {id: d, title: D}\n"
+
+
+def test_a_cache_inside_the_repository_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repository(tmp_path, monkeypatch)
+    write_tree(root, {"policies/duties.yaml": ORPHAN})
+    inside = Cache(root / ".cache" / "raci")  # as a committed `.cache/` folder would be
+    assert _planted(root, inside).is_file()
+    report = check(config=load_config(cwd=root), store=inside)
+    assert sorted(f.rule for f in report.findings if f.severity == "error") == ["no-responsible", "orphaned-duty"]
+    outside = Cache(tmp_path / "c")
+    _planted(root, outside)  # the same entry where the user's cache is: used (so the test above means something)
+    assert [f for f in check(config=load_config(cwd=root), store=outside).findings if f.severity == "error"] == []
+
+
+def test_a_relative_cache_home_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", ".cache")
+    assert folder().is_absolute()
+
+
+def test_an_entry_under_another_key_is_a_miss(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "c")
+    part, findings = read_part("policies/parties.yaml", PARTIES.encode(), Limits())
+    store.put("a" * 64, part, findings)
+    other = store._path("b" * 64)
+    other.parent.mkdir(parents=True)
+    store._path("a" * 64).rename(other)
+    assert store.get("b" * 64, "policies/parties.yaml") is None
+    assert store.get("a" * 64, "policies/parties.yaml") is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_or_a_link_in_the_cache_is_never_opened(tmp_path: Path) -> None:
+    store = Cache(tmp_path / "c")
+    fifo, link = store._path("f" * 64), store._path("e" * 64)
+    fifo.parent.mkdir(parents=True)
+    link.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    os.symlink("/dev/zero", link)
+    assert store.load("f" * 64) is None  # opening it for reading would block forever
+    assert store.load("e" * 64) is None  # reading it would never end
+
+
+def test_a_damaged_claim_is_a_miss_not_a_failure_in_a_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = repository(tmp_path, monkeypatch)
+    write_tree(root, {"policies/duties.yaml": ORPHAN.replace("title: D}", "title: D, raci: {accountable: ceo}}")})
+    store = Cache(tmp_path / "c")
+    config = load_config(cwd=root)
+    clean = render("json", check(config=config))
+    check(config=config, store=store)
+    for path in entries(tmp_path / "c"):
+        stored = json.loads(path.read_text())
+        for claim in stored["value"]["claims"]:
+            claim[1] = "Z"  # no such letter
+        path.write_text(json.dumps(stored))
+    assert render("json", check(config=config, store=store)) == clean

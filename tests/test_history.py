@@ -1128,3 +1128,13 @@ def test_a_second_walk_parses_no_file_and_says_the_same(repo: Repo, monkeypatch:
     assert second == first
     assert raci("history", "--format", "json", "--no-cache").stdout == first
     assert len(parsed) == 5
+
+
+def test_a_file_read_as_configuration_and_as_policy_is_cached_apart(repo: Repo) -> None:
+    repo.commit("Settings", {"policies/settings.yaml": "fail_on: warning\n"})
+    repo.commit("Stricter", {"policies/settings.yaml": "fail_on: info\n"})
+    as_config = raci("history", "--config", "policies/settings.yaml", "--format", "json").stdout
+    assert '"entity": "config"' in as_config
+    fresh = raci("history", "--format", "json", "--no-cache").stdout
+    assert raci("history", "--format", "json").stdout == fresh
+    assert '"entity": "config"' not in fresh
