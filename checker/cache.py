@@ -1,18 +1,20 @@
 """A content-addressed cache of parsed and validated policy files.
 
 What a file contributes to a run (its loading and validation findings, and
-its part of the model) depends only on its bytes, its name and the versions
-of what reads it. An entry is keyed by a SHA-256 of exactly that: the bytes,
-the name shown in output, this tool's version, PyYAML's and libyaml's, the
-JSON Schema validator's, the packaged schemas' text and the loader's limits,
-so a stale entry cannot be found, let alone used.
+its part of the model) depends only on its bytes, its name and what reads it.
+An entry is keyed by a SHA-256 of exactly that: the bytes, the name shown in
+output, this package's version and the digest of its own code, PyYAML's and
+libyaml's versions, the installed JSON Schema validator, the packaged schemas'
+text and the loader's limits, so a stale entry cannot be found, let alone used.
 
-Entries are JSON, which executes nothing when read (never pickle: a cache is
-a file anyone with access to the folder could plant). They live in the user's
-cache folder (`$XDG_CACHE_HOME/raci`, default `~/.cache/raci`), never in the
-repository. Each is written to a temporary file and renamed into place, so
-two runs sharing the folder never see half an entry; one that cannot be read
-or decoded is a miss, and the file is simply parsed again.
+Entries are JSON, which executes nothing when read (never pickle). They live
+in the user's cache folder (`$XDG_CACHE_HOME/raci`, default `~/.cache/raci`),
+and a cache folder inside the checked repository is not used at all, since a
+pull request could commit entries there. An entry holds its own key; it is
+read only as a regular file of the user's, never through a link; it is
+written to a temporary file and renamed into place, so two runs sharing the
+folder never see half of one; and anything unreadable or damaged is a miss:
+the file is simply parsed again.
 """
 
 from __future__ import annotations
