@@ -145,6 +145,12 @@ def percent(value: Fraction) -> str:
     return f"≈{_plain(to_decimal(pct))}%"
 
 
+def decimal_text(value: Fraction | Decimal) -> str:
+    """A plain decimal string for programs (CSV, JSON, diffs): exact when the value has
+    a finite decimal, else to 6 places; no exponent, no trailing zeros."""
+    return _plain(to_decimal(Fraction(value)))
+
+
 def _plain(value: Decimal) -> str:
     """Without exponent or trailing zeros: `60`, `33.33`, `0.0001`."""
     text = format(value, "f")

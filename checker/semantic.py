@@ -20,7 +20,7 @@ from typing import Any
 
 from .loader import LoadedFile
 from .model import LETTERS, CustomRule, PolicySet, Selector
-from .money import split_amount, to_decimal
+from .money import decimal_text, split_amount
 from .validate import check_document
 
 # The entities of a change, in the order reports list them.
@@ -85,7 +85,7 @@ def facts_of_model(model: PolicySet) -> Facts:
         (facts.inline if is_inline else facts.claims).setdefault(duty_id, {})[letter] = sorted(parties)
     for pool in model.pools.values():
         definitions["pool", pool.id] = {
-            "amount": number(pool.amount),
+            "amount": decimal_text(pool.amount),
             "currency": pool.currency,
             "period": pool.period,
             "description": pool.description,
@@ -95,12 +95,12 @@ def facts_of_model(model: PolicySet) -> Facts:
         for split in budget.splits:
             splits[split.party.id] = splits.get(split.party.id, Fraction(0)) + split_amount(split, budget)
         definitions["budget", budget.id] = {
-            "amount": number(budget.amount),
+            "amount": decimal_text(budget.amount),
             "currency": budget.currency,
             "period": budget.period,
             "pool": budget.pool.id if budget.pool else None,
             "funds": sorted({ref.id for ref in budget.funds}),
-            "splits": {party: number(amount) for party, amount in sorted(splits.items())},
+            "splits": {party: decimal_text(amount) for party, amount in sorted(splits.items())},
             "description": budget.description,
         }
     for rule in model.rules.values():
@@ -174,15 +174,9 @@ def config_facts(name: str, value: Mapping[str, Any] | None) -> Facts:
     return facts
 
 
-def number(value: Decimal | Fraction) -> str:
-    """An exact amount as a plain decimal string: `1200000`, `480000.5`."""
-    text = format(to_decimal(Fraction(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return number(value)
+        return decimal_text(value)
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value

@@ -10,23 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from fractions import Fraction
-from typing import Any
 
 from ..funding import FundingView
-from ..money import money, percent, to_decimal
+from ..money import decimal_text, money, percent
 
 FORMATS = ("table", "markdown", "csv", "json")
 
 
 def render(view: FundingView, fmt: str) -> str:
     return {"table": _table, "markdown": _markdown, "csv": _csv, "json": _json}[fmt](view)
-
-
-def _number(value: Fraction | Any) -> str:
-    """A plain decimal string: exact when it has a finite decimal, else to 6 places."""
-    text = format(to_decimal(Fraction(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _sections(view: FundingView) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -112,8 +104,8 @@ def _csv(view: FundingView) -> str:
                     "party": s.party,
                     "currency": b.currency,
                     "period": b.period,
-                    "percent": _number(s.share * 100),
-                    "amount": _number(s.amount),
+                    "percent": decimal_text(s.share * 100),
+                    "amount": decimal_text(s.amount),
                 }
             )
     for p in view.parties:
@@ -124,7 +116,7 @@ def _csv(view: FundingView) -> str:
                 "party": p.party,
                 "currency": p.currency,
                 "period": p.period,
-                "amount": _number(p.amount),
+                "amount": decimal_text(p.amount),
             }
         )
     for pool in view.pools:
@@ -135,10 +127,10 @@ def _csv(view: FundingView) -> str:
                 "pool": pool.id,
                 "currency": pool.currency,
                 "period": pool.period,
-                "amount": _number(pool.amount),
-                "committed": _number(pool.committed),
-                "available": _number(pool.available),
-                "used_percent": _number(pool.used * 100),
+                "amount": decimal_text(pool.amount),
+                "committed": decimal_text(pool.committed),
+                "available": decimal_text(pool.available),
+                "used_percent": decimal_text(pool.used * 100),
                 "overcommitted": str(pool.overcommitted).lower(),
             }
         )
@@ -154,10 +146,11 @@ def _json(view: FundingView) -> str:
                 "pool": b.pool,
                 "currency": b.currency,
                 "period": b.period,
-                "amount": _number(b.amount),
-                "allocated_percent": _number(b.allocated * 100),
+                "amount": decimal_text(b.amount),
+                "allocated_percent": decimal_text(b.allocated * 100),
                 "splits": [
-                    {"party": s.party, "percent": _number(s.share * 100), "amount": _number(s.amount)} for s in b.splits
+                    {"party": s.party, "percent": decimal_text(s.share * 100), "amount": decimal_text(s.amount)}
+                    for s in b.splits
                 ],
             }
             for b in view.budgets
@@ -167,7 +160,7 @@ def _json(view: FundingView) -> str:
                 "party": p.party,
                 "currency": p.currency,
                 "period": p.period,
-                "amount": _number(p.amount),
+                "amount": decimal_text(p.amount),
                 "budgets": list(p.budgets),
             }
             for p in view.parties
@@ -177,10 +170,10 @@ def _json(view: FundingView) -> str:
                 "id": p.id,
                 "currency": p.currency,
                 "period": p.period,
-                "amount": _number(p.amount),
-                "committed": _number(p.committed),
-                "available": _number(p.available),
-                "used_percent": _number(p.used * 100),
+                "amount": decimal_text(p.amount),
+                "committed": decimal_text(p.committed),
+                "available": decimal_text(p.available),
+                "used_percent": decimal_text(p.used * 100),
                 "overcommitted": p.overcommitted,
                 "budgets": list(p.budgets),
             }
