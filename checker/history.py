@@ -26,9 +26,9 @@ from typing import Any
 from . import __version__
 from .cache import Cache, blob_key
 from .config import Config, ConfigError, parse_config
-from .discover import SUFFIXES
 from .git import LINK_MODE, SUBMODULE_MODE, GitError, ObjectReader, Repository
 from .loader import Limits, LoadedFile, load_bytes
+from .revision import below, wanted
 from .semantic import (
     Change,
     Facts,
@@ -236,12 +236,9 @@ class _Walk:
         if mode in (LINK_MODE, SUBMODULE_MODE):
             return False  # links are not followed in the history (their targets have their own)
         for prefix in self.prefixes:
-            if path == prefix:
+            rest = below(path, prefix)
+            if rest == "" or (rest is not None and wanted(mode, rest)):
                 return True
-            if prefix == "." or path.startswith(prefix + "/"):
-                below = path if prefix == "." else path[len(prefix) + 1 :]
-                if not any(part.startswith(".") for part in below.split("/")) and below.lower().endswith(SUFFIXES):
-                    return True
         return False
 
     def _load_tree(self, commit: str, objects: ObjectReader) -> None:

@@ -74,23 +74,32 @@ def load_at(
 
 def select(listed: list[TreeEntry], prefix: str) -> list[tuple[TreeEntry, bool]]:
     """The entries under `prefix`, each with whether it was named exactly."""
-    if prefix == ".":
-        return [(entry, False) for entry in listed if wanted(entry, entry.path)]
     found = []
     for entry in listed:
-        if entry.path == prefix:
+        rest = below(entry.path, prefix)
+        if rest == "":
             found.append((entry, True))
-        elif entry.path.startswith(prefix + "/") and wanted(entry, entry.path[len(prefix) + 1 :]):
+        elif rest is not None and wanted(entry.mode, rest):
             found.append((entry, False))
     return found
 
 
-def wanted(entry: TreeEntry, below: str) -> bool:
-    """Whether discovery would read a file found at `below` (relative to the folder walked)."""
-    if entry.mode == SUBMODULE_MODE or any(part.startswith(".") for part in below.split("/")):
+def below(path: str, folder: str) -> str | None:
+    """`path` relative to `folder` ("" when it is `folder` itself, which a path given by
+    name is), or None when it is not inside it. Both relative to the root, "." the root."""
+    if folder == ".":
+        return path
+    if path == folder:
+        return ""
+    return path[len(folder) + 1 :] if path.startswith(folder + "/") else None
+
+
+def wanted(mode: str, rest: str) -> bool:
+    """Whether discovery would read a file found at `rest` (relative to the folder walked)."""
+    if mode == SUBMODULE_MODE or any(part.startswith(".") for part in rest.split("/")):
         return False
     # A link without a YAML suffix may be a link to a folder, which discovery walks.
-    return entry.mode == LINK_MODE or below.lower().endswith(SUFFIXES)
+    return mode == LINK_MODE or rest.lower().endswith(SUFFIXES)
 
 
 def _expand(
@@ -112,32 +121,27 @@ def _expand(
         if resolved is None:
             yield _File(name, None, LINK_OUT)
             return
-        below = revision.repository.tree(revision.commit, [resolved])
-        if len(below) == 1 and below[0].path == resolved:
-            path, target = resolved, below[0]
+        there = revision.repository.tree(revision.commit, [resolved])
+        if len(there) == 1 and there[0].path == resolved:
+            path, target = resolved, there[0]
             if target.mode != LINK_MODE:
                 if explicit or entry.path.lower().endswith(SUFFIXES):
                     yield _File(name, target)
                 return
             continue
-        if not below:
+        if not there:
             yield _File(name, None, "cannot read the file: No such file or directory")
             return
         # A link to a folder: its files, under the link's name; but not a folder
         # inside the one being walked, or one that holds it (as `discover()`).
-        if _holds(within, resolved) or _holds(resolved, within):
+        if below(resolved, within) is not None or below(within, resolved) is not None:
             return
-        for inner in below:
+        for inner in there:
             rest = inner.path[len(resolved) + 1 :]
-            if inner.mode != LINK_MODE and wanted(inner, rest):
+            if inner.mode != LINK_MODE and wanted(inner.mode, rest):
                 yield _File(printable(f"{entry.path}/{rest}"), inner)
         return
     yield _File(name, None, "cannot read the file: Too many levels of symbolic links")
-
-
-def _holds(folder: str, path: str) -> bool:
-    """Whether `path` is `folder` or below it (both relative to the root, "." the root)."""
-    return folder == "." or path == folder or path.startswith(folder + "/")
 
 
 def _link_target(path: str, link: TreeEntry, objects: ObjectReader) -> str | None:
