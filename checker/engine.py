@@ -109,12 +109,13 @@ def check(
         if store is not None and not store.usable_for(folders):
             store = None  # a cache inside the checked repository could be planted by a pull request
         empty_ok = missing_ok and at is not None
-        files = _files(folders, config, at, missing_ok=empty_ok)
+        shown = Revision.resolve(at, folders[0]) if at is not None else None
+        files = _files(folders, config, shown, missing_ok=empty_ok)
         report = _check(files, folders, config, today, empty_ok=empty_ok, store=store)
         if base is None:
             return report
         revision = Revision.resolve(base, folders[0])
-        files = _files(folders, config, base, missing_ok=True)
+        files = _files(folders, config, revision, missing_ok=True)
         before = _check(files, folders, config, today, empty_ok=True, store=store)
         return _new_since(report, before, revision)
     finally:
@@ -134,11 +135,14 @@ def _folders(paths: Sequence[Path], config: Config, *, in_working_tree: bool) ->
     return folders
 
 
-def _files(folders: list[Path], config: Config, at: str | None, *, missing_ok: bool) -> Iterator[Content | LoadedFile]:
-    """Every policy file under `folders`, read one at a time, in name order;
-    a file that cannot be read is a LoadedFile that holds only its finding."""
-    if at is not None:
-        yield from load_at(Revision.resolve(at, folders[0]), folders, config.limits, missing_ok=missing_ok)
+def _files(
+    folders: list[Path], config: Config, revision: Revision | None, *, missing_ok: bool
+) -> Iterator[Content | LoadedFile]:
+    """Every policy file under `folders` (at `revision`, else in the working tree), read
+    one at a time, in name order; a file that cannot be read is a LoadedFile that holds
+    only its finding."""
+    if revision is not None:
+        yield from load_at(revision, folders, config.limits, missing_ok=missing_ok)
         return
     root = repository_root(folders[0].resolve()) or Path.cwd()
     sources, refused = discover(folders, root)
