@@ -70,7 +70,12 @@ def splits_add_up(budget: Budget) -> bool:
                 units += split.amount if split.amount is not None else whole * split.percent / 100  # type: ignore[operator]
             return units == whole
     except (ArithmeticError, TypeError):
-        return sum((share(split, budget) for split in budget.splits), Fraction(0)) == 1
+        return shares_total(budget) == 1
+
+
+def shares_total(budget: Budget) -> Fraction:
+    """What a budget's splits add up to, exactly, as a fraction of the whole (1 = 100%)."""
+    return sum((share(split, budget) for split in budget.splits), Fraction(0))
 
 
 def split_amount(split: Split, budget: Budget) -> Fraction:

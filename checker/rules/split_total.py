@@ -38,7 +38,7 @@ from fractions import Fraction
 
 from ..finding import Finding, Severity
 from ..model import PolicySet
-from ..money import money, percent, share, splits_add_up
+from ..money import money, percent, shares_total, splits_add_up
 
 ID = "split-total"
 SEVERITY = Severity.ERROR
@@ -46,11 +46,9 @@ SEVERITY = Severity.ERROR
 
 def check(model: PolicySet) -> Iterator[Finding]:
     for budget in model.budgets.values():
-        if splits_add_up(budget):
+        if splits_add_up(budget):  # exact: when it says no, the total below is not 1
             continue
-        total = sum((share(split, budget) for split in budget.splits), Fraction(0))
-        if total == 1:
-            continue
+        total = shares_total(budget)
         gap = total - 1
         direction = "over" if gap > 0 else "under"
         yield Finding(
