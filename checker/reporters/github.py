@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..finding import Finding, Severity
+from . import wording
 
 if TYPE_CHECKING:
     from ..engine import Report
@@ -57,9 +58,8 @@ def _escape(text: str, table: dict[str, str]) -> str:
 
 def _summary(report: Report) -> str:
     summary = report.summary()
-    found = ", ".join(_count(summary[k], k) for k in ("error", "warning", "info", "suppressed") if summary[k])
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
-    line = f"raci check: {found or 'no problems found'} in {files}"
+    found = wording.counts(summary)
+    line = f"raci check: {found or 'no problems found'} in {wording.files(report.files)}"
     if report.baseline is not None:
         base = report.baseline
         n = base.left_out
@@ -68,8 +68,3 @@ def _summary(report: Report) -> str:
             f"({base.commit[:12]}) {'were' if n != 1 else 'was'} left out"
         )
     return line
-
-
-def _count(n: int, level: str) -> str:
-    plural = "s" if n != 1 and level in ("error", "warning") else ""
-    return f"{n} {level}{plural}"

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..finding import Finding, Severity
+from . import wording
 from .escape import comment_cell as markdown_cell
 
 if TYPE_CHECKING:
@@ -92,25 +93,13 @@ def _table(
 
 def _result(report: Report) -> str:
     summary = report.summary()
-    problems = ", ".join(_count(summary[k], k) for k in ("error", "warning", "info") if summary[k])
+    problems = wording.counts(summary, ("error", "warning", "info"))
     waived = f"{summary['suppressed']} suppressed" if summary["suppressed"] else ""
     if not problems:
         return "no problems found" + (f" ({waived})" if waived else "")
     return ", ".join(part for part in (problems, waived) if part)
 
 
-def _count(n: int, level: str) -> str:
-    plural = "s" if n != 1 and level in ("error", "warning") else ""
-    return f"{n} {level}{plural}"
-
-
 def _checked(report: Report) -> str:
-    entities = ", ".join(f"{n} {_entity(name, n)}" for name, n in report.counts.items() if n)
-    files = f"{report.files} file{'s' if report.files != 1 else ''}"
-    return f"Checked {files}" + (f": {entities}." if entities else ".")
-
-
-def _entity(name: str, n: int) -> str:
-    if n == 1:
-        return {"parties": "party", "duties": "duty"}.get(name, name.removesuffix("s"))
-    return name
+    entities = wording.entities(report.counts)
+    return f"Checked {wording.files(report.files)}" + (f": {entities}." if entities else ".")

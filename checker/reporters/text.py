@@ -8,6 +8,7 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from ..finding import Severity
+from . import wording
 from .escape import terminal
 
 if TYPE_CHECKING:
@@ -51,23 +52,9 @@ def _rank(level: str) -> int:
 
 
 def _footer(report: Report) -> str:
-    summary = report.summary()
-    counts = report.counts
-    entities = ", ".join(_entities(n, name) for name, n in counts.items() if n)
-    checked = f"checked {report.files} file{'s' if report.files != 1 else ''}" + (f": {entities}" if entities else "")
-    found = ", ".join(_count(summary[k], k) for k in ("error", "warning", "info", "suppressed") if summary[k])
+    entities = wording.entities(report.counts)
+    checked = f"checked {wording.files(report.files)}" + (f": {entities}" if entities else "")
+    found = wording.counts(report.summary())
     if report.baseline is None:
         return f"{checked}; {found or 'no problems found'}"
     return f"{checked}; {found or 'no new problems found'}; {report.baseline.note}"
-
-
-def _entities(n: int, name: str) -> str:
-    if n != 1:
-        return f"{n} {name}"
-    singular = {"parties": "party", "duties": "duty"}.get(name, name.removesuffix("s"))
-    return f"1 {singular}"
-
-
-def _count(n: int, level: str) -> str:
-    plural = "s" if n != 1 and level in ("error", "warning") else ""
-    return f"{n} {level}{plural}"
