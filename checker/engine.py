@@ -30,7 +30,7 @@ from .paths import display_name, repository_root, shown_path
 from .registry import RULES
 from .revision import Revision, load_at
 from .rules import schema as schema_rule
-from .validate import check_document
+from .validate import validated_part
 
 
 class NoPolicyFiles(UserError):
@@ -156,13 +156,7 @@ def read_part(name: str, data: bytes, limits: Limits) -> tuple[PolicySet, list[F
     """One file's part of the model and its own findings (loading, validation, caps):
     everything about a file that does not depend on the others, so it can be cached."""
     loaded = load_bytes(data, name, limits)
-    found = list(loaded.findings)
-    part = PolicySet()
-    for document in loaded.documents:
-        checked = check_document(document)
-        found.extend(checked.findings)
-        if checked.kind is not None:
-            part.add(document, checked.kind, checked.dropped)
+    part, found = validated_part(loaded)
     if not found and all(document.value is None for document in loaded.documents):
         found.append(_no_document(name))
     return part, _capped(found)

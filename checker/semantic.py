@@ -21,7 +21,7 @@ from typing import Any
 from .loader import LoadedFile
 from .model import LETTERS, CustomRule, PolicySet, Selector
 from .money import decimal_text, split_amount
-from .validate import check_document
+from .validate import validated_part
 
 # The entities of a change, in the order reports list them.
 ENTITIES = ("party", "duty", "budget", "pool", "rule", "waiver", "config")
@@ -49,12 +49,7 @@ class Facts:
 
 def facts_of(loaded: LoadedFile) -> Facts:
     """The facts of one loaded file; invalid items are left out, as the checker leaves them out."""
-    model = PolicySet()
-    for document in loaded.documents:
-        checked = check_document(document)
-        if checked.kind is not None:
-            model.add(document, checked.kind, checked.dropped)
-    return facts_of_model(model)
+    return facts_of_model(validated_part(loaded)[0])
 
 
 def facts_of_model(model: PolicySet) -> Facts:

@@ -18,8 +18,8 @@ from typing import Any
 
 from .finding import Finding
 from .hints import did_you_mean
-from .loader import Document, key_path, quote
-from .model import KINDS
+from .loader import Document, LoadedFile, key_path, quote
+from .model import KINDS, PolicySet
 from .money import decimal_places
 from .rules import schema as schema_rule
 
@@ -67,6 +67,19 @@ class Checked:
     # (list key, index) of items left out; (list key, None) when the whole list is
     dropped: set[tuple[str, int | None]] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
+
+
+def validated_part(loaded: LoadedFile) -> tuple[PolicySet, list[Finding]]:
+    """A loaded file's share of the model, built from what validates (an invalid item
+    left out, the rest of its document kept), and the file's own findings."""
+    found = list(loaded.findings)
+    part = PolicySet()
+    for document in loaded.documents:
+        checked = check_document(document)
+        found.extend(checked.findings)
+        if checked.kind is not None:
+            part.add(document, checked.kind, checked.dropped)
+    return part, found
 
 
 def check_document(doc: Document) -> Checked:
