@@ -7,6 +7,11 @@ re-reads only the policy files it changed, swaps their facts in a
 whose changes are only text (comments, order, formatting, a move between
 files) change no meaning and are left out.
 
+What a commit changes depends only on the blobs in effect before it and the
+blobs it brings, all named by git ids: each step is cached under those ids
+(see `_step_key`), so a second walk of the same history reads no file and
+rebuilds no state; it only reads the commits' own objects.
+
 Approvals are worked out on the way: every party that gained or lost
 accountability for a duty, or a funding share of a budget, must be named in
 an `Approved-by:` trailer of the commit, by someone other than the author.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 import gc
+import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,6 +39,7 @@ from .semantic import (
     Change,
     Facts,
     Key,
+    Record,
     State,
     changed_keys,
     compare,
@@ -164,6 +171,11 @@ class _Walk:
         self.store = store
         self.state = State()
         self.warnings: list[str] = []
+        # path -> the blob whose facts are in effect: the last readable version of each
+        # file. With `synced` False, `state` lags behind it (steps came from the cache).
+        self.effective: dict[str, str] = {}
+        self.synced = True
+        self.missing = False  # an object could not be read: the step is not cached
 
     def run(self, revisions: str, since: datetime.date | None, until: datetime.date | None) -> History:
         start, end = self._range(revisions)
@@ -244,11 +256,80 @@ class _Walk:
     def _load_tree(self, commit: str, objects: ObjectReader) -> None:
         """The state at `commit`: every policy file and the configuration, read once."""
         specs = self._pathspecs()
-        for entry in self.repository.tree(commit, [] if specs == ["."] else specs):
-            if entry.path == self.config_name or self._is_policy(entry.path, entry.mode):
-                facts = self._facts(entry.path, entry.oid, objects, commit)
-                if facts is not None:
-                    self.state.put(entry.path, facts)
+        listing: list[tuple[str, str | None]] = [
+            (entry.path, entry.oid)
+            for entry in self.repository.tree(commit, [] if specs == ["."] else specs)
+            if entry.path == self.config_name or self._is_policy(entry.path, entry.mode)
+        ]
+        self._step("start", listing, objects, commit)
+
+    def _step(self, kind: str, changed: list[tuple[str, str | None]], objects: ObjectReader, commit: str) -> _Step:
+        """Bring the files in `changed` (path, new blob or None when deleted) into effect:
+        from the cache when this step was taken before, else by reading them."""
+        entry = self._step_key(kind, changed)
+        step = _decode_step(self.store.load(entry)) if entry is not None and self.store is not None else None
+        if step is None:
+            self.missing = False
+            step = self._read_step(changed, objects, commit)
+            if entry is not None and self.store is not None and not self.missing:
+                self.store.save(entry, _encode_step(step))
+        else:
+            self.synced = False
+            self.warnings.extend(step.warnings)
+        for path, oid in changed:
+            if oid is None:
+                self.effective.pop(path, None)
+            elif path not in step.kept:
+                self.effective[path] = oid
+        return step
+
+    def _step_key(self, kind: str, changed: list[tuple[str, str | None]]) -> str | None:
+        """The cache key of a step: the blobs in effect before it and the ones it brings
+        (with the configuration's path, which decides how one of them is read)."""
+        if self.store is None:
+            return None
+        digest = hashlib.sha256()
+        for path, oid in sorted(self.effective.items()):
+            digest.update(f"{path}\0{oid}\n".encode("utf-8", "surrogateescape"))
+        digest.update(b"\1")
+        for path, new in changed:
+            digest.update(f"{path}\0{new or '-'}\n".encode("utf-8", "surrogateescape"))
+        return blob_key(f"step-{kind}", self.config_name or "", digest.hexdigest(), self.limits)
+
+    def _read_step(self, changed: list[tuple[str, str | None]], objects: ObjectReader, commit: str) -> _Step:
+        if not self.synced:
+            self._sync(objects, commit)
+        warnings_before = len(self.warnings)
+        updates: dict[str, Facts | None] = {}
+        kept: list[str] = []
+        for path, oid in changed:
+            facts = None if oid is None else self._facts(path, oid, objects, commit)
+            if oid is not None and facts is None:
+                kept.append(path)  # unreadable: its last good content stays in effect
+            else:
+                updates[path] = facts
+        keys: set[Key] = set()
+        for path, facts in updates.items():
+            keys |= changed_keys(self.state.facts(path), facts)
+        before = self.state.views(keys)
+        for path, facts in updates.items():
+            self.state.put(path, facts)
+        changes = compare(before, self.state.views(keys))
+        # Approvals name parties by id, handle or email: their records as they are now.
+        records = {party: self.state.view(("party", party)) or {} for party in sorted(gained_or_lost(changes))}
+        return _Step(changes, kept, self.warnings[warnings_before:], records)
+
+    def _sync(self, objects: ObjectReader, commit: str) -> None:
+        """Rebuild the state from the blobs in effect, after steps taken from the cache."""
+        warnings = self.warnings
+        self.warnings = []  # these files were read before: what they say now is no news
+        self.state = State()
+        for path, oid in sorted(self.effective.items()):
+            facts = self._facts(path, oid, objects, commit)
+            if facts is not None:
+                self.state.put(path, facts)
+        self.warnings = warnings
+        self.synced = True
 
     def _facts(self, path: str, oid: str, objects: ObjectReader, commit: str) -> Facts | None:
         """The facts of one blob; None (with a warning) when it cannot be read as policy.
@@ -268,6 +349,7 @@ class _Walk:
                 return cached
         found = objects.read(oid)
         if found is None:
+            self.missing = True
             self.warnings.append(f"{path}: its git object is missing at {commit[:12]}")
             return None
         result = self._read(path, found.data)
@@ -294,53 +376,22 @@ class _Walk:
     def _commit(
         self, commit_id: str, parents: list[str], changed: list[tuple[str, str, str]], objects: ObjectReader
     ) -> Entry | None:
+        relevant: list[tuple[str, str | None]] = [
+            (path, None if _ZERO.match(oid) else oid)
+            for path, mode, oid in changed
+            if path == self.config_name or self._is_policy(path, mode)
+        ]
+        if not relevant:
+            return None
         self.warnings = []
-        updates: dict[str, Facts | None] = {}
-        for path, mode, oid in changed:
-            if path != self.config_name and not self._is_policy(path, mode):
-                continue
-            if _ZERO.match(oid):
-                updates[path] = None  # deleted
-                continue
-            facts = self._facts(path, oid, objects, commit_id)
-            if facts is not None:
-                updates[path] = facts
-        keys: set[Key] = set()
-        for path, facts in updates.items():
-            keys |= changed_keys(self.state.facts(path), facts)
-        before = self.state.views(keys)
-        for path, facts in updates.items():
-            self.state.put(path, facts)
-        after = self.state.views(keys)
-        changes = compare(before, after)
-        if not changes and not self.warnings:
+        step = self._step("commit", relevant, objects, commit_id)
+        if not step.changes and not step.warnings:
             return None
         commit = _read_commit(commit_id, objects)
         if commit is None:
             raise GitError(f"commit {commit_id} cannot be read")
-        merged = self._merged(commit_id, parents, objects) if gained_or_lost(changes) else []
-        return Entry(commit, changes, self._approval(commit, changes, merged), self.warnings)
-
-    def _approval(self, commit: Commit, changes: list[Change], merged: list[Commit]) -> Approval:
-        """Who had to approve, and who did: an `Approved-by:` of the commit, or of a
-        commit its merge brought in, by someone other than that commit's author
-        when the party approves its own gain (approving one's own loss counts)."""
-        gained, lost = _gained_and_lost(changes)
-        required = sorted(gained | lost)
-        if not required:
-            return Approval((), (), ())
-        approvals = [(token, carrier) for carrier in (commit, *merged) for token in _approvals(carrier)]
-        approved, self_approved = [], []
-        for party in required:
-            record = self.state.view(("party", party)) or {}
-            carriers = [carrier for token, carrier in approvals if _names(token, party, record)]
-            if not carriers:
-                continue
-            if party in gained and all(_is_author(carrier, record) for carrier in carriers):
-                self_approved.append(party)
-            else:
-                approved.append(party)
-        return Approval(tuple(required), tuple(approved), tuple(self_approved))
+        merged = self._merged(commit_id, parents, objects) if step.records else []
+        return Entry(commit, step.changes, _approval(commit, step, merged), step.warnings)
 
     def _merged(self, commit_id: str, parents: list[str], objects: ObjectReader) -> list[Commit]:
         """The commits a merge brought to the branch (their trailers carry the approvals
@@ -350,6 +401,65 @@ class _Walk:
         ids = self.repository.run("rev-list", f"{parents[0]}..{commit_id}").decode("ascii").split()
         found = (_read_commit(oid, objects) for oid in ids if oid != commit_id)
         return [commit for commit in found if commit is not None]
+
+
+def _approval(commit: Commit, step: _Step, merged: list[Commit]) -> Approval:
+    """Who had to approve, and who did: an `Approved-by:` of the commit, or of a
+    commit its merge brought in, by someone other than that commit's author
+    when the party approves its own gain (approving one's own loss counts)."""
+    gained, lost = _gained_and_lost(step.changes)
+    required = sorted(gained | lost)
+    if not required:
+        return Approval((), (), ())
+    approvals = [(token, carrier) for carrier in (commit, *merged) for token in _approvals(carrier)]
+    approved, self_approved = [], []
+    for party in required:
+        record = step.records.get(party, {})
+        carriers = [carrier for token, carrier in approvals if _names(token, party, record)]
+        if not carriers:
+            continue
+        if party in gained and all(_is_author(carrier, record) for carrier in carriers):
+            self_approved.append(party)
+        else:
+            approved.append(party)
+    return Approval(tuple(required), tuple(approved), tuple(self_approved))
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """What bringing some blobs into effect did: the changes, the files whose new
+    version could not be read (kept at their last good one), the warnings, and the
+    records of the parties that gained or lost (their ids, handles and emails are
+    what approvals are matched against)."""
+
+    changes: list[Change]
+    kept: list[str]
+    warnings: list[str]
+    records: dict[str, Record]
+
+
+def _encode_step(step: _Step) -> dict[str, Any]:
+    return {
+        "changes": [[c.change, c.entity, c.id, c.field, c.before, c.after] for c in step.changes],
+        "kept": step.kept,
+        "warnings": step.warnings,
+        "records": step.records,
+    }
+
+
+def _decode_step(data: Any) -> _Step | None:
+    """What `_encode_step` wrote, or None for anything else (a miss)."""
+    try:
+        changes = [Change(*item) for item in data["changes"]]
+        kept, warnings, records = data["kept"], data["warnings"], data["records"]
+        texts = [*kept, *warnings, *records, *(t for c in changes for t in (c.change, c.entity, c.id))]
+        if not all(type(text) is str for text in texts) or not all(type(r) is dict for r in records.values()):
+            return None
+        if not all(c.field is None or type(c.field) is str for c in changes):
+            return None
+        return _Step(changes, kept, warnings, records)
+    except Exception:  # a damaged entry of any shape is a miss
+        return None
 
 
 def _within(date: str, since: datetime.date | None, until: datetime.date | None) -> bool:

@@ -1130,6 +1130,52 @@ def test_a_second_walk_parses_no_file_and_says_the_same(repo: Repo, monkeypatch:
     assert len(parsed) == 5
 
 
+def test_a_second_walk_rebuilds_no_state(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker import history as history_module
+
+    repo.commit("Give incident response to the CIO\n\nApproved-by: cio, ciso", {"policies/duties.yaml": CIO_TAKES_IR})
+    first = raci("history", "--format", "json").stdout
+    decoded: list[object] = []
+    original = history_module.decode_facts
+
+    def counting(data: object) -> object:
+        decoded.append(data)
+        return original(data)
+
+    monkeypatch.setattr(history_module, "decode_facts", counting)
+    # Each step is cached whole: the files' facts are not even decoded again.
+    assert raci("history", "--format", "json").stdout == first
+    assert decoded == []
+
+
+def test_a_walk_past_its_cached_steps_agrees_with_a_fresh_one(repo: Repo) -> None:
+    repo.commit("Half an edit", {"policies/duties.yaml": BROKEN})
+    raci("history", "--format", "json")  # caches every step so far
+    repo.commit(
+        "Give incident response to the CIO\n\nApproved-by: cio",
+        {"policies/duties.yaml": CIO_TAKES_IR, "policies/new.yaml": "# a new file, nothing in it yet\n"},
+    )
+    repo.commit("Take it back", {"policies/duties.yaml": DUTIES})
+    # The new steps start from the state the cached ones left, broken file included.
+    fresh = raci("history", "--format", "json", "--no-cache").stdout
+    assert raci("history", "--format", "json").stdout == fresh
+    newest = json.loads(fresh)["commits"][:2]
+    assert [[(c["id"], c["field"]) for c in commit["changes"]] for commit in newest] == [
+        [("sec.incident-response", "accountable")]
+    ] * 2
+
+
+def test_a_damaged_cache_entry_is_read_again(repo: Repo) -> None:
+    repo.commit("Give incident response to the CIO\n\nApproved-by: cio, ciso", {"policies/duties.yaml": CIO_TAKES_IR})
+    first = raci("history", "--format", "json").stdout
+    entries = list(Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json"))
+    assert entries
+    for entry in entries:
+        stored = json.loads(entry.read_text(encoding="utf-8"))
+        entry.write_text(json.dumps({"key": stored["key"], "value": {"changes": [["added", 1]]}}), encoding="utf-8")
+    assert raci("history", "--format", "json").stdout == first
+
+
 def test_a_file_read_as_configuration_and_as_policy_is_cached_apart(repo: Repo) -> None:
     repo.commit("Settings", {"policies/settings.yaml": "fail_on: warning\n"})
     repo.commit("Stricter", {"policies/settings.yaml": "fail_on: info\n"})
