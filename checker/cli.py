@@ -171,6 +171,13 @@ def main() -> None:
 @config_option
 @today_option
 @cache_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that may parse a large set at once.  [default: one per processor]",
+)
 @_guarded
 def check(
     paths: tuple[Path, ...],
@@ -181,6 +188,7 @@ def check(
     config_file: Path | None,
     today: datetime | None,
     no_cache: bool,
+    jobs: int | None,
 ) -> None:
     """Check the policy set: PATHS (files or folders) if given, else the folders of .raci.yaml."""
     from .config import load_config
@@ -190,7 +198,7 @@ def check(
 
     config = load_config(config_file)
     day = today.date() if today else None
-    report = run_check(paths, config=config, today=day, at=at, base=base, store=_store(no_cache))
+    report = run_check(paths, config=config, today=day, at=at, base=base, store=_store(no_cache), jobs=jobs)
     level = Severity(fail_on) if fail_on else config.fail_on
     click.echo(render(fmt, report, color=_use_color(), fail_on=level), nl=False)
     _finish(1 if report.failed(level) else 0)

@@ -13,24 +13,23 @@ import datetime
 import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from . import custom, waivers
-from .cache import Cache, through
+from .cache import Cache
 from .config import Config, ConfigError
 from .discover import PathError, discover, read_content
 from .errors import UserError
 from .finding import Finding, Location, Severity
 from .git import GitError
 from .hints import did_you_mean
-from .loader import MAX_REPORTED_PER_FILE, MORE, Content, Limits, LoadedFile, load_bytes
+from .loader import Content, LoadedFile
 from .model import PolicySet
 from .paths import display_name, repository_root, shown_path
+from .reading import read_parts
 from .registry import RULES
 from .revision import Revision, load_at
 from .rules import schema as schema_rule
-from .validate import validated_part
 
 
 class NoPolicyFiles(UserError):
@@ -86,6 +85,7 @@ def check(
     base: str | None = None,
     missing_ok: bool = False,
     store: Cache | None = None,
+    jobs: int | None = None,
 ) -> Report:
     """Check the policy set: `paths` if given, else the configured policy folders.
 
@@ -94,7 +94,9 @@ def check(
     `base` reports only the findings that were not already present at that
     revision. Both read git objects, never a checkout. With `missing_ok`, a
     revision `at` that predates the policy set is an empty set, not an error.
-    `store` caches each file's parsed and validated part (see `cache`).
+    `store` caches each file's parsed and validated part (see `cache`), and
+    `jobs` bounds the processes that parse a large set (default: one per
+    processor; see `reading`).
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
     policy file is found, `ConfigError` when a configured folder is missing,
@@ -111,12 +113,12 @@ def check(
         empty_ok = missing_ok and at is not None
         shown = Revision.resolve(at, folders[0]) if at is not None else None
         files = _files(folders, config, shown, missing_ok=empty_ok)
-        report = _check(files, folders, config, today, empty_ok=empty_ok, store=store)
+        report = _check(files, folders, config, today, empty_ok=empty_ok, store=store, jobs=jobs)
         if base is None:
             return report
         revision = Revision.resolve(base, folders[0])
         files = _files(folders, config, revision, missing_ok=True)
-        before = _check(files, folders, config, today, empty_ok=True, store=store)
+        before = _check(files, folders, config, today, empty_ok=True, store=store, jobs=jobs)
         return _new_since(report, before, revision)
     finally:
         if collecting:
@@ -152,16 +154,6 @@ def _files(
         yield read_content(source, config.limits)
 
 
-def read_part(name: str, data: bytes, limits: Limits) -> tuple[PolicySet, list[Finding]]:
-    """One file's part of the model and its own findings (loading, validation, caps):
-    everything about a file that does not depend on the others, so it can be cached."""
-    loaded = load_bytes(data, name, limits)
-    part, found = validated_part(loaded)
-    if not found and all(document.value is None for document in loaded.documents):
-        found.append(_no_document(name))
-    return part, _capped(found)
-
-
 def _check(
     files: Iterator[Content | LoadedFile],
     folders: list[Path],
@@ -170,18 +162,13 @@ def _check(
     *,
     empty_ok: bool = False,
     store: Cache | None = None,
+    jobs: int | None = None,
 ) -> Report:
     findings: list[Finding] = []
     model = PolicySet()
     count = 0
-    limits = config.limits
-    for item in files:
+    for name, part, found in read_parts(files, config.limits, store, jobs):
         count += 1
-        if isinstance(item, LoadedFile):  # refused or unreadable: its finding is all it gives
-            name, part, found = item.file, PolicySet(), item.findings
-        else:
-            name = item.name
-            part, found = through(store, name, item.data, limits, partial(read_part, name, item.data, limits))
         model.merge(part)
         findings.extend(found)
         model.files.append(name)
@@ -238,39 +225,6 @@ def _distinct(findings: list[Finding]) -> list[Finding]:
         n = seen[identity] = seen.get(identity, 0) + 1
         out.append(finding if n == 1 else dataclasses.replace(finding, detail=f"{finding.detail}#{n}"))
     return out
-
-
-# A hostile file can hold a million problems; a person needs the first of each kind.
-MAX_PER_FILE_AND_RULE = MAX_REPORTED_PER_FILE
-
-
-def _capped(found: list[Finding]) -> list[Finding]:
-    """At most MAX_PER_FILE_AND_RULE findings of one rule from one file, then one that counts the rest."""
-    if len(found) <= MAX_PER_FILE_AND_RULE:
-        return found
-    kept: list[Finding] = []
-    omitted: dict[str, list[Finding]] = {}
-    count: dict[str, int] = {}
-    for finding in sorted(found, key=Finding.sort_key):
-        if finding.detail == MORE:  # the loader's own count of what it left out
-            kept.append(finding)
-            continue
-        n = count[finding.rule] = count.get(finding.rule, 0) + 1
-        if n <= MAX_PER_FILE_AND_RULE:
-            kept.append(finding)
-        else:
-            omitted.setdefault(finding.rule, []).append(finding)
-    for rule, rest in omitted.items():
-        # Placed where the first one left out is, so it reads after those listed.
-        summary = f"{len(rest):,} more {rule} findings in this file are not listed"
-        kept.append(dataclasses.replace(rest[0], message=summary, related=(), detail=MORE))
-    return kept
-
-
-def _no_document(name: str) -> Finding:
-    return schema_rule.finding(
-        Location(name), "no policy document in this file (it is empty, or only comments)", detail="(no document)"
-    )
 
 
 def _unknown_rule_names(config: Config, model: PolicySet) -> list[Finding]:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .finding import Location
-from .loader import Document, location
+from .loader import Document
 
 LETTERS = ("accountable", "responsible", "consulted", "informed")
 # kind -> the top-level lists its documents hold
@@ -344,20 +344,22 @@ def _add_assignment(model: PolicySet, doc: Document, item: dict[str, Any]) -> No
 def _add_claims(model: PolicySet, doc: Document, duty: str, letters: dict[str, Any]) -> None:
     # The hottest part of building the model (one claim per name in every
     # letter), so positions are read directly rather than through Document.
+    # tuple.__new__ builds the named tuples without a call of their Python __new__.
     claims = model.claims
     file = doc.file
     positions = doc.positions
     letter_marks = positions[id(letters)]
+    new = tuple.__new__
     for letter in LETTERS:
         named = letters.get(letter)
         if named is None:
             continue
         if named.__class__ is str:
             mark = letter_marks[letter][1]
-            claims.append(Claim(duty, letter, named, location(file, mark)))
+            claims.append(new(Claim, (duty, letter, named, new(Location, (file, mark.line + 1, mark.column + 1)))))
         else:
             for party, mark in zip(named, positions[id(named)], strict=True):
-                claims.append(Claim(duty, letter, party, location(file, mark)))
+                claims.append(new(Claim, (duty, letter, party, new(Location, (file, mark.line + 1, mark.column + 1)))))
 
 
 def _add_pool(model: PolicySet, doc: Document, item: dict[str, Any]) -> None:

@@ -17,8 +17,9 @@ import pytest
 from checker import cache as cache_module
 from checker.cache import Cache, decode, encode, folder, key
 from checker.config import load_config
-from checker.engine import check, read_part
+from checker.engine import check
 from checker.loader import Limits
+from checker.reading import read_part
 from checker.reporters import render
 from tests.conftest import PARTIES, write_tree
 
