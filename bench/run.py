@@ -12,7 +12,9 @@ each as a whole process, median of --runs, side by side in one session:
   (`yaml.parse(data, Loader=yaml.CSafeLoader)`), the least any PyYAML-based
   reader can do;
 - full load: PyYAML's C-loader `yaml.load_all`, for reference;
-- raci check, cold: the real command, `--format json --no-cache`;
+- raci check, cold: the real command, `--format json --no-cache`, as users
+  run it (a large set is parsed on every processor), with its CPU time (all
+  its processes), and again with `--jobs 1` (one process);
 - raci check, re-run: the same after one file of the set changed, with the
   cache the previous runs filled (the pre-commit and CI case);
 - the peers, on the same files: check-jsonschema with our schemas (one run
@@ -71,7 +73,8 @@ def environment(cache: Path | None = None) -> dict[str, str]:
 
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None, cap: float | None = None):
-    """Wall time, peak resident memory (KiB) and stdout of one process (time None past `cap`)."""
+    """Wall time, peak resident memory (KiB, of its largest process), stdout and CPU time
+    (user and system, its worker processes included) of one process (time None past `cap`)."""
     start = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.DEVNULL, env=env or environment())
@@ -86,23 +89,29 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
                 if time.perf_counter() > deadline:
                     proc.kill()
                     os.wait4(proc.pid, 0)
-                    return None, 0, b""
+                    return None, 0, b"", 0.0
                 time.sleep(0.005)
         proc.returncode = os.waitstatus_to_exitcode(status)
         elapsed = time.perf_counter() - start
         out.seek(0)
-        return elapsed, usage.ru_maxrss, out.read()
+        return elapsed, usage.ru_maxrss, out.read(), usage.ru_utime + usage.ru_stime
 
 
 def median_of(cmd: list[str], runs: int, cwd: Path | None = None, env: dict[str, str] | None = None, before=None):
-    times, peaks, out = [], [], b""
+    """Median wall time, largest peak memory and the last output of `runs` runs."""
+    return median_with_cpu(cmd, runs, cwd, env, before)[:3]
+
+
+def median_with_cpu(cmd: list[str], runs: int, cwd=None, env=None, before=None):
+    times, peaks, cpus, out = [], [], [], b""
     for _ in range(runs):
         if before is not None:
             before()
-        elapsed, peak, out = run(cmd, cwd, env)
+        elapsed, peak, out, cpu = run(cmd, cwd, env)
         times.append(elapsed)
         peaks.append(peak)
-    return statistics.median(times), max(peaks), out
+        cpus.append(cpu)
+    return statistics.median(times), max(peaks), out, statistics.median(cpus)
 
 
 def verify(out: bytes, expected: dict[str, object]) -> list[str]:
@@ -148,7 +157,7 @@ def peer_check_jsonschema(files: list[str], runs: int, cap: float | None) -> tup
         total = 0.0
         for kind, names in sorted(kinds_of(files).items()):
             cmd = [tool, "--schemafile", str(REPO / "schemas" / f"{kind}.schema.json"), *names]
-            elapsed, mem, _ = run(cmd, cap=None if cap is None else max(cap - total, 1))
+            elapsed, mem, _, _ = run(cmd, cap=None if cap is None else max(cap - total, 1))
             if elapsed is None:
                 return None, peak
             total += elapsed
@@ -163,7 +172,7 @@ def peer_yamllint(files: list[str], runs: int, cap: float | None) -> tuple[float
         return None, 0
     times, peak = [], 0
     for _ in range(runs):
-        elapsed, mem, _ = run([tool, "-d", "relaxed", "-f", "parsable", *files], cap=cap)
+        elapsed, mem, _, _ = run([tool, "-d", "relaxed", "-f", "parsable", *files], cap=cap)
         if elapsed is None:
             return None, peak
         times.append(elapsed)
@@ -201,7 +210,8 @@ def main() -> int:
             floor, _, _ = median_of([python, "-c", FLOOR, *files], runs)
             full, _, _ = median_of([python, "-c", FULL_LOAD, *files], runs)
             check = [python, "-m", "checker", "check", str(folder / "policies"), "--format", "json"]
-            cold, cold_mem, out = median_of([*check, "--no-cache"], runs, cwd=REPO, env=env)
+            cold, cold_mem, out, cold_cpu = median_with_cpu([*check, "--no-cache"], runs, cwd=REPO, env=env)
+            alone, _, out_alone = median_of([*check, "--no-cache", "--jobs", "1"], runs, cwd=REPO, env=env)
             # The re-run: the cache holds the set; one file differs each time.
             run(check, cwd=REPO, env=env)
             changed = Path(files[len(files) // 2])
@@ -210,6 +220,7 @@ def main() -> int:
             rerun, _, out_rerun = median_of(check, runs, cwd=REPO, env=env, before=touch)
             changed.write_bytes(original)
             problems = verify(out, expected) + [f"re-run: {p}" for p in verify(out_rerun, expected)]
+            problems += [f"--jobs 1: {p}" for p in verify(out_alone, expected)]
             peers_runs = 1 if size >= args.peer_once_at else runs
             cap = args.peer_cap if size >= args.peer_once_at else None
             if args.no_peers:
@@ -226,6 +237,8 @@ def main() -> int:
                 "floor": floor,
                 "full": full,
                 "cold": cold,
+                "cold_cpu": cold_cpu,
+                "alone": alone,
                 "rerun": rerun,
                 "cold_mem": cold_mem,
                 "check_jsonschema": cjs,
@@ -237,7 +250,8 @@ def main() -> int:
             rows.append(row)
             print(
                 f"{size:>7} duties: floor {floor:.3f}s  full load {full:.3f}s  raci {cold:.3f}s "
-                f"({cold / floor:.2f}x floor)  re-run {rerun:.3f}s ({rerun / cold:.0%})  "
+                f"({cold / floor:.2f}x floor, CPU {cold_cpu:.3f}s, one process {alone:.3f}s)  "
+                f"re-run {rerun:.3f}s ({rerun / cold:.0%})  "
                 f"peak {cold_mem / 1024:.0f} MiB  "
                 f"check-jsonschema {_secs(cjs)}  yamllint {_secs(ylint)}  {problems or 'ok'}",
                 flush=True,
@@ -294,15 +308,22 @@ def write_results(out: Path, rows: list[dict], own: float, own_cold: float, runs
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}).",
         "",
+        "`raci check (cold)` is the command as users run it: a set with over 1 MiB to parse is parsed by the "
+        "main process and worker processes together, on every processor. `raci CPU` is its processor time, "
+        "all processes included; `one process` is the same check with `--jobs 1`. The floor and the peers run "
+        "on one processor. Peak memory is that of the largest process.",
+        "",
         "| duties | MB | floor (events) | PyYAML full load | raci check (cold) | raci / floor | raci / full load "
+        "| raci CPU | one process (`--jobs 1`) | one process / floor "
         "| re-run, one file changed | re-run / cold | peak MiB | check-jsonschema (x raci) | yamllint (x raci) "
         "| correct |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['size']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']:.3f} s | {r['full']:.3f} s | {r['cold']:.3f} s "
-            f"| {r['cold'] / r['floor']:.2f}x | {r['cold'] / r['full']:.2f}x | {r['rerun']:.3f} s "
+            f"| {r['cold'] / r['floor']:.2f}x | {r['cold'] / r['full']:.2f}x | {r['cold_cpu']:.3f} s "
+            f"| {r['alone']:.3f} s | {r['alone'] / r['floor']:.2f}x | {r['rerun']:.3f} s "
             f"| {r['rerun'] / r['cold']:.0%} | {r['cold_mem'] / 1024:.0f} | {peer(r['check_jsonschema'], r)} "
             f"| {peer(r['yamllint'], r)} | {'yes' if r['correct'] else 'NO'} |"
         )
