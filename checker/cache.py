@@ -404,9 +404,9 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     ):
         raise ValueError("a damaged claim")
     # tuple.__new__ on zipped columns builds the named tuples without a Python call each.
-    locations = map(tuple.__new__, repeat(Location), zip(repeat(name), lines, columns))
+    locations = map(tuple.__new__, repeat(Location), zip(repeat(name), lines, columns, strict=False))
     named = map(LETTERS.__getitem__, letters)
-    part.claims = list(map(tuple.__new__, repeat(Claim), zip(duties, named, parties, locations)))
+    part.claims = list(map(tuple.__new__, repeat(Claim), zip(duties, named, parties, locations, strict=True)))
     part.inline = {duty: (span[0], span[1]) for duty, span in data["inline"].items()}
     for p in data["pools"]:
         part.pools[p[0]] = Pool(
