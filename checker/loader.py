@@ -185,9 +185,12 @@ def short_tag(tag: str) -> str:
 
 def quote(text: str, limit: int = 60) -> str:
     """A short, printable rendering of file content for messages."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return repr(text)
+    return repr(_cut(text, limit))
+
+
+def _cut(text: str, limit: int) -> str:
+    # A message names a value, never carries it: a key or value may be megabytes long.
+    return text[: limit - 1] + "…" if len(text) > limit else text
 
 
 class _Stop(Exception):
@@ -389,7 +392,7 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
         elif cls is mapping_start or cls is sequence_start:
             tag = event.tag
             if tag is not None and tag != "!" and tag not in _COLLECTION_TAGS:
-                raise _Stop(event.start_mark, f"tag {short_tag(tag)} is not allowed: only plain YAML data is")
+                raise _Stop(event.start_mark, f"tag {quote(short_tag(tag))} is not allowed: only plain YAML data is")
             if len(stack) >= max_depth:
                 raise _Stop(event.start_mark, _too_deep(max_depth))
             value = {} if cls is mapping_start else []
@@ -462,7 +465,7 @@ def _build(data: bytes, file: str, limits: Limits, findings: list[Finding]) -> l
 
 def _tagged_scalar(tag: str, text: str, mark: Mark) -> object:
     if tag not in _SCALAR_TAGS:
-        raise _Stop(mark, f"tag {short_tag(tag)} is not allowed: only plain YAML data is")
+        raise _Stop(mark, f"tag {quote(short_tag(tag))} is not allowed: only plain YAML data is")
     if tag == _CORE + "str":
         return text
     value = resolve_plain(text) if text else None
@@ -491,13 +494,14 @@ def _describe(value: object) -> str:
 
 
 def _duplicate(file: str, key: str, mark: Mark, first: Mark, steps: tuple[Any, ...], count: int) -> Finding:
-    path = key_path(steps)
     times = "" if count == 2 else f" ({count} times)"
     return duplicate_key.finding(
         location(file, mark),
-        f"duplicate key {quote(key)} at {path}{times}: first written at line {first.line + 1}{LATER_VALUE_USED}",
+        f"duplicate key {quote(key)} at {key_path(steps)}{times}: first written at line {first.line + 1}"
+        f"{LATER_VALUE_USED}",
         related=(location(file, first),),
-        detail=path,
+        # The path as written: what tells two findings apart must not change with how a message shows it.
+        detail=key_path(steps, limit=None),
     )
 
 
@@ -510,12 +514,18 @@ def _more_duplicates(file: str, more: int, last: Finding) -> Finding:
     )
 
 
-def key_path(path: Path_) -> str:
-    """`duties[3].raci.accountable` style rendering of a path."""
+def key_path(path: Path_, limit: int | None = 60) -> str:
+    """`duties[3].raci.accountable` style rendering of a path, for a message: each
+    key cut to `limit` characters and its control characters escaped, as `quote`
+    does, but unquoted; with `limit=None`, the keys as written."""
     out: list[str] = []
     for step in path:
         if isinstance(step, int):
             out.append(f"[{step}]")
         else:
+            if limit is not None:
+                step = _cut(step, limit)
+                if not step.isprintable():
+                    step = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in step)
             out.append(("." if out else "") + step)
     return "".join(out) or "(document)"

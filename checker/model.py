@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from .finding import Location
-from .loader import Document
+from .loader import Document, quote
 
 LETTERS = ("accountable", "responsible", "consulted", "informed")
 # kind -> the top-level lists its documents hold
@@ -484,4 +484,6 @@ def iter_party_refs(model: PolicySet) -> Iterator[PartyRef]:
             yield PartyRef(rule.id, "require", f"rule {rule.id}", rule.party)
     for waiver in model.waivers:
         for approver in waiver.approved_by:
-            yield PartyRef(waiver.subject, f"approved_by:{waiver.rule}", f"a waiver of {waiver.subject}", approver)
+            yield PartyRef(
+                waiver.subject, f"approved_by:{waiver.rule}", f"a waiver of {quote(waiver.subject)}", approver
+            )

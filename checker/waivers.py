@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Iterable
 
 from .finding import Finding, Severity
+from .loader import quote
 from .model import Waiver
 from .rules import waiver_expired, waiver_too_long, waiver_unused
 
@@ -70,7 +71,7 @@ def apply(
             waiver_expired.ID,
             waiver_expired.SEVERITY,
             waiver,
-            f"the waiver of {waiver.rule} on {waiver.subject} expired on {waiver.expires}; "
+            f"the waiver of {waiver.rule} on {quote(waiver.subject)} expired on {waiver.expires}; "
             "what it waived is reported again",
         )
     for waiver in unmatched:
@@ -78,7 +79,7 @@ def apply(
             waiver_unused.ID,
             waiver_unused.SEVERITY,
             waiver,
-            f"the waiver of {waiver.rule} on {waiver.subject} matches no finding; remove it or correct it",
+            f"the waiver of {waiver.rule} on {quote(waiver.subject)} matches no finding; remove it or correct it",
         )
     limit = today + datetime.timedelta(days=max_days)
     for waiver in live.values():
@@ -87,7 +88,7 @@ def apply(
                 waiver_too_long.ID,
                 waiver_too_long.SEVERITY,
                 waiver,
-                f"the waiver of {waiver.rule} on {waiver.subject} runs to {waiver.expires}, more than "
+                f"the waiver of {waiver.rule} on {quote(waiver.subject)} runs to {waiver.expires}, more than "
                 f"{max_days} days ahead (waivers.max_days); approve it for a shorter time",
                 at_expiry=True,
             )

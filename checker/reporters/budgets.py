@@ -2,7 +2,9 @@
 
 Tables are for people (thousands separators, currency codes); CSV and JSON are
 for spreadsheets and programs (plain decimal strings, never floats: a JSON
-number would be read back as a binary float and lose the cent).
+number would be read back as a binary float and lose the cent). Ids, parties
+and periods come from the policy files (a period is free text), so every
+format escapes them for where they land.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 
 from ..funding import FundingView
 from ..money import decimal_text, money, percent
+from .escape import comment_cell, csv_cell, json_text, terminal
 
 FORMATS = ("table", "markdown", "csv", "json")
 
@@ -60,6 +63,9 @@ def _table(view: FundingView) -> str:
 
     parts = []
     for title, headers, rows in _sections(view):
+        # Escaped before tabulate sees them: it breaks a cell into lines at every
+        # line break `str.splitlines` knows (CR, NEL and U+2028 among them).
+        rows = [[terminal(cell) for cell in row] for row in rows]
         align = [
             "right" if h in ("amount", "share", "funds", "total", "committed", "available", "used") else "left"
             for h in headers
@@ -78,7 +84,7 @@ def _markdown(view: FundingView) -> str:
 
     parts = []
     for title, headers, rows in _sections(view):
-        escaped = [[cell.replace("|", "\\|") for cell in row] for row in rows]
+        escaped = [[comment_cell(cell) for cell in row] for row in rows]
         body = tabulate(escaped, headers=headers, tablefmt="github", disable_numparse=True) if rows else "_none_"
         parts.append(f"### {title}\n\n{body}")
     return "\n\n".join(parts) + "\n"
@@ -99,11 +105,11 @@ def _csv(view: FundingView) -> str:
             writer.writerow(
                 {
                     "section": "split",
-                    "budget": b.id,
-                    "pool": b.pool or "",
-                    "party": s.party,
-                    "currency": b.currency,
-                    "period": b.period,
+                    "budget": csv_cell(b.id),
+                    "pool": csv_cell(b.pool or ""),
+                    "party": csv_cell(s.party),
+                    "currency": csv_cell(b.currency),
+                    "period": csv_cell(b.period),
                     "percent": decimal_text(s.share * 100),
                     "amount": decimal_text(s.amount),
                 }
@@ -112,10 +118,10 @@ def _csv(view: FundingView) -> str:
         writer.writerow(
             {
                 "section": "party",
-                "budget": " ".join(p.budgets),
-                "party": p.party,
-                "currency": p.currency,
-                "period": p.period,
+                "budget": csv_cell(" ".join(p.budgets)),
+                "party": csv_cell(p.party),
+                "currency": csv_cell(p.currency),
+                "period": csv_cell(p.period),
                 "amount": decimal_text(p.amount),
             }
         )
@@ -123,10 +129,10 @@ def _csv(view: FundingView) -> str:
         writer.writerow(
             {
                 "section": "pool",
-                "budget": " ".join(pool.budgets),
-                "pool": pool.id,
-                "currency": pool.currency,
-                "period": pool.period,
+                "budget": csv_cell(" ".join(pool.budgets)),
+                "pool": csv_cell(pool.id),
+                "currency": csv_cell(pool.currency),
+                "period": csv_cell(pool.period),
                 "amount": decimal_text(pool.amount),
                 "committed": decimal_text(pool.committed),
                 "available": decimal_text(pool.available),
@@ -180,4 +186,4 @@ def _json(view: FundingView) -> str:
             for p in view.pools
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

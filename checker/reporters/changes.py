@@ -3,8 +3,8 @@
 Every format carries what an auditor needs to trust the export: the tool
 version, the revisions compared or walked, and the tree the trail ends at.
 Values quoted from the policy files are escaped for each format: control
-characters for terminals, pipes and HTML for Markdown tables, leading formula
-characters for spreadsheets.
+characters for terminals and spreadsheets (and, as `\\u` escapes, in JSON),
+pipes and HTML for Markdown tables, leading formula characters for spreadsheets.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..history import accountability_changes
 from ..paths import printable
-from .escape import csv_cell, markdown_cell
+from .escape import csv_cell, json_text, markdown_cell
 from .json_ import finding_to_json
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def _diff_json(result: Diff) -> str:
         "resolved": [finding_to_json(f) for f in result.resolved],
     }
     text = _with_list(head, "changes", changes)[:-1]
-    return f'{text}, "findings": {_ENCODER.encode(findings)}}}\n'
+    return json_text(f'{text}, "findings": {_ENCODER.encode(findings)}}}\n')
 
 
 # raci history
@@ -299,7 +299,7 @@ def _history_json(trail: History) -> str:
         "warnings": trail.warnings,
     }
     commits = ",\n".join(_commit_json(e) for e in trail.entries)
-    return _with_list(head, "commits", commits) + "\n"
+    return json_text(_with_list(head, "commits", commits)) + "\n"
 
 
 def _commit_json(entry: Entry) -> str:

@@ -4,17 +4,36 @@ is printed in."""
 
 from __future__ import annotations
 
+import html
+import re
+
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _MARKDOWN_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]|~"})
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Legal in XML and in JSON strings, yet a terminal obeys them (DEL, C1, whose
+# U+009B starts a CSI sequence) or an editor or a browser reorders or breaks the
+# text around them (bidi controls, Trojan Source; line and paragraph separators).
+_OBEYED = "\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
+_JSON_OBEYED = re.compile(f"[{_OBEYED}]")
+# What XML 1.0 cannot hold at all, a CR (a parser reads it as a newline, and a
+# log viewer as a return to the start of the line), and the characters above.
+_NOT_XML = re.compile(f"[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[{_OBEYED}]")
+
+
+def _escaped(ch: str) -> str:
+    return repr(ch)[1:-1]
+
+
+def _shown(text: str, keep: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch in keep else _escaped(ch) for ch in text)
 
 
 def terminal(text: str) -> str:
     """`text` with control characters (terminal escapes, line separators) shown, never obeyed."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+    return _shown(text, "")
 
 
 def markdown_cell(text: str) -> str:
@@ -31,5 +50,28 @@ def comment_cell(text: str) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula, and
+    whose control characters are shown as escapes (tabs and line breaks are a
+    cell's own data, which CSV quoting keeps)."""
+    text = _shown(text, "\t\n")
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def html_text(text: str) -> str:
+    """Text or an attribute value of an HTML page: markup escaped, control
+    characters shown as escapes (C0 controls cannot even be written as character
+    references); tabs and line breaks are white space there."""
+    return html.escape(_shown(text, "\t\n"), quote=True)
+
+
+def xml_text(text: str) -> str:
+    """Text or an attribute value for ElementTree (which escapes the markup itself),
+    with what XML cannot hold, and what a viewer would obey, shown as escapes."""
+    return _NOT_XML.sub(lambda m: _escaped(m.group()), text)
+
+
+def json_text(encoded: str) -> str:
+    """JSON text written with `ensure_ascii=False`, with the characters JSON leaves
+    raw but a reader of the output would obey written as `\\uXXXX` escapes; they
+    only occur inside strings, so the data reads back the same."""
+    return _JSON_OBEYED.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)

@@ -10,6 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..finding import Finding, Location, Severity
+from .escape import json_text
 
 if TYPE_CHECKING:
     from ..engine import Report
@@ -32,7 +33,7 @@ def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.
     if report.baseline is not None:
         b = report.baseline
         base = ',\n"base": ' + json.dumps({"revision": b.revision, "commit": b.commit, "left_out": b.left_out})
-    return f'{head},\n"findings": {body},\n"checked": {checked}{base}}}\n'
+    return json_text(f'{head},\n"findings": {body},\n"checked": {checked}{base}}}\n')
 
 
 def finding_to_json(finding: Finding) -> dict[str, Any]:

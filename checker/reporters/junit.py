@@ -6,28 +6,26 @@ findings is at or above the fail level; findings below it are listed in the
 `<system-out>` of a passing case, and a case whose findings are all waived is
 skipped. Every rule with no finding is one passing "(no findings)" case, so a
 clean run still shows what was checked. ElementTree escapes markup; characters
-XML 1.0 cannot hold at all (most control characters, lone surrogates) are
-replaced by backslash escapes first, so the output always parses.
+XML 1.0 cannot hold at all (most control characters, lone surrogates), and
+those a log viewer would obey (CR, C1 and bidi controls, line separators), are
+replaced by backslash escapes first, so the output always parses and shows
+what the file holds.
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..finding import Finding, Severity
+from .escape import xml_text
 
 if TYPE_CHECKING:
     from ..engine import Report
 
 SUITE = "raci-checker"
 NO_FINDINGS = "(no findings)"
-
-# What XML 1.0 cannot hold, plus the C1 controls it only tolerates (a terminal
-# showing the log would still obey them).
-_NOT_XML = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.ERROR) -> str:
@@ -47,7 +45,7 @@ def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.
     suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts})
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(report, fail_on):
-        ET.SubElement(properties, "property", {"name": name, "value": _clean(value)})
+        ET.SubElement(properties, "property", {"name": name, "value": xml_text(value)})
     suite.extend(cases)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -60,20 +58,20 @@ def _rule_names(report: Report) -> list[str]:
 
 
 def _case(rule: str, subject: str, findings: Sequence[Finding], fail_on: Severity) -> ET.Element:
-    case = ET.Element("testcase", {"classname": _clean(rule), "name": _clean(subject)})
+    case = ET.Element("testcase", {"classname": xml_text(rule), "name": xml_text(subject)})
     active = [f for f in findings if not f.suppressed]
     failing = [f for f in active if f.severity.rank >= fail_on.rank]
     body = "\n".join(_line(f) for f in findings)
     if failing:
         first = failing[0]
-        attributes = {"message": _clean(first.message), "type": first.severity.value}
-        ET.SubElement(case, "failure", attributes).text = _clean(body)
+        attributes = {"message": xml_text(first.message), "type": first.severity.value}
+        ET.SubElement(case, "failure", attributes).text = xml_text(body)
     elif active:
-        ET.SubElement(case, "system-out").text = _clean(body)
+        ET.SubElement(case, "system-out").text = xml_text(body)
     elif findings:  # every one of them waived
         places = sorted({str(f.waiver) for f in findings if f.waiver is not None})
         message = f"waived at {', '.join(places)}" if places else "waived"
-        ET.SubElement(case, "skipped", {"message": _clean(message)}).text = _clean(body)
+        ET.SubElement(case, "skipped", {"message": xml_text(message)}).text = xml_text(body)
     return case
 
 
@@ -95,8 +93,3 @@ def _properties(report: Report, fail_on: Severity) -> list[tuple[str, str]]:
             ("baseline.left_out", str(base.left_out)),
         ]
     return properties
-
-
-def _clean(text: str) -> str:
-    """`text` with every character XML 1.0 cannot hold written as a backslash escape."""
-    return _NOT_XML.sub(lambda m: repr(m.group())[1:-1], text)

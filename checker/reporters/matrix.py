@@ -1,8 +1,9 @@
 """`raci matrix --format table|markdown|csv|json|html`: the RACI grid, printed.
 
 Every format quotes file content (ids, titles, names), so each escapes it for
-where it lands: control characters for a terminal, pipes and markup for
-Markdown, formula prefixes for spreadsheets, `html.escape` for the page.
+where it lands: control characters for a terminal, pipes, markup and mentions
+for Markdown, formula prefixes for spreadsheets, markup for the page, and
+control characters in every format (`escape` has one function per need).
 
 A large organisation's grid is mostly empty (10,000 duties by 500 parties is
 five million cells, a few thousand filled), so rows are built from their few
@@ -14,14 +15,16 @@ tabulate, which takes seconds on such a grid.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..matrix import Column, Matrix, Row, without_cyclic_gc
-from .escape import csv_cell, markdown_cell, terminal
+
+# The Markdown matrix is pasted into pull-request comments, like the check's Markdown.
+from .escape import comment_cell as markdown_cell
+from .escape import csv_cell, html_text, json_text, terminal
 
 FORMATS = ("table", "markdown", "csv", "json", "html")
 
@@ -192,7 +195,7 @@ def _json(matrix: Matrix) -> str:
 def _json_list(items: list[dict[str, Any]]) -> str:
     if not items:
         return "[]"
-    return "[\n  " + ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n ]"
+    return json_text("[\n  " + ",\n  ".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n ]")
 
 
 # -- html ----------------------------------------------------------------------------------------------------------
@@ -245,10 +248,6 @@ summary{cursor:pointer;font-weight:600}
 _CELL_CLASS = {"A": "a", "R": "r", "C": "c", "I": "i"}
 
 
-def _e(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
 def _status(column: Column) -> str:
     return "unknown: named in a claim, never defined" if not column.known else "active" if column.active else "inactive"
 
@@ -269,7 +268,7 @@ def _html(matrix: Matrix) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         f"<title>RACI matrix</title>\n<style>\n{_CSS}</style>\n</head>\n<body>\n",
         "<h1>RACI matrix</h1>\n",
-        f'<p class="summary">{_e(summary(matrix))}</p>\n',
+        f'<p class="summary">{html_text(summary(matrix))}</p>\n',
         legend,
         "\n",
     ]
@@ -281,9 +280,8 @@ def _html(matrix: Matrix) -> str:
         parts.append(f"<details>\n<summary>Parties ({len(matrix.columns)})</summary>\n")
         parts.append('<table class="parties">\n<tr><th>id</th><th>name</th><th>status</th></tr>\n')
         for column in matrix.columns:
-            parts.append(
-                f"<tr><td>{_e(column.id)}</td><td>{_e(column.name or '')}</td><td>{_e(_status(column))}</td></tr>\n"
-            )
+            cells = (column.id, column.name or "", _status(column))
+            parts.append("<tr>" + "".join(f"<td>{html_text(cell)}</td>" for cell in cells) + "</tr>\n")
         parts.append("</table>\n</details>\n")
     parts.append("</body>\n</html>\n")
     return "".join(parts)
@@ -294,7 +292,8 @@ def _html_grid(matrix: Matrix) -> Iterator[str]:
     for column in matrix.columns:
         label = column.name if column.name is not None else "not defined"
         mark = " (inactive)" if column.known and not column.active else " (unknown)" if not column.known else ""
-        yield f'<th class="{_head_class(column)}" title="{_e(label + mark)}"><span>{_e(column.id)}</span></th>'
+        title = html_text(label + mark)
+        yield f'<th class="{_head_class(column)}" title="{title}"><span>{html_text(column.id)}</span></th>'
     yield "</tr></thead>\n<tbody>\n"
     index = _positions(matrix)
     # End tags of cells are optional in HTML; leaving them out keeps an empty cell at four bytes.
@@ -302,16 +301,16 @@ def _html_grid(matrix: Matrix) -> Iterator[str]:
     filled: dict[str, str] = {}
     for row in matrix.rows:
         head = f'<tr class="{row.severity.value}">' if row.severity is not None else "<tr>"
-        rules = f'<span class="rules">{_e(", ".join(row.problems))}</span>' if row.problems else ""
+        rules = f'<span class="rules">{html_text(", ".join(row.problems))}</span>' if row.problems else ""
         pieces = [
-            f'{head}<th scope="row">{_e(row.id)}{rules}</th>',
-            f'<td class="t">{_e(row.title)}<td class="d">{_e(row.domain or "")}',
+            f'{head}<th scope="row">{html_text(row.id)}{rules}</th>',
+            f'<td class="t">{html_text(row.title)}<td class="d">{html_text(row.domain or "")}',
         ]
         at = 0
         for position, letters in _sparse(row, index):
             cell = filled.get(letters)
             if cell is None:
-                cell = filled[letters] = f'<td class="{_CELL_CLASS.get(letters[:1], "")}">{_e(letters)}'
+                cell = filled[letters] = f'<td class="{_CELL_CLASS.get(letters[:1], "")}">{html_text(letters)}'
             pieces.append("<td>" * (position - at))
             pieces.append(cell)
             at = position + 1

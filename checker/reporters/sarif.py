@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..finding import Finding, Location, Severity
+from .escape import json_text
 
 if TYPE_CHECKING:
     from ..engine import Report
@@ -56,7 +57,7 @@ def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.
     )
     cut = head.rindex('"results": []') + len('"results": ')
     body = f"[\n{results}\n      ]" if results else "[]"
-    return head[:cut] + body + head[cut + 2 :] + "\n"
+    return json_text(head[:cut] + body + head[cut + 2 :] + "\n")
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:

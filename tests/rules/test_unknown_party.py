@@ -147,7 +147,7 @@ def test_fires_on_a_waiver_approver_with_the_waived_rule_in_the_detail(check_fil
     assert finding.subject == "sec.incident-response"
     assert finding.detail == "approved_by:double-ownership:cisco"
     assert finding.message == (
-        "a waiver of sec.incident-response names party 'cisco', which is not defined (did you mean 'ciso'?)"
+        "a waiver of 'sec.incident-response' names party 'cisco', which is not defined (did you mean 'ciso'?)"
     )
 
 

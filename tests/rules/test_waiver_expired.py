@@ -27,7 +27,7 @@ def test_fires_the_day_after_expiry_at_the_waiver(at: CheckAt) -> None:
     assert finding.location == waiver_at(0)
     assert finding.related == ()
     assert finding.message == (
-        "the waiver of double-ownership on sec.incident-response expired on 2027-03-31; "
+        "the waiver of double-ownership on 'sec.incident-response' expired on 2027-03-31; "
         "what it waived is reported again"
     )
     assert finding.suppressed is False

@@ -39,7 +39,7 @@ def test_fires_one_day_past_the_limit_at_expires(at: CheckAt) -> None:
     assert finding.location == expires_at(0)
     assert finding.related == ()
     assert finding.message == (
-        "the waiver of double-ownership on sec.incident-response runs to 2028-01-03, more than "
+        "the waiver of double-ownership on 'sec.incident-response' runs to 2028-01-03, more than "
         "366 days ahead (waivers.max_days); approve it for a shorter time"
     )
     assert finding.suppressed is False

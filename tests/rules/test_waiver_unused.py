@@ -33,7 +33,7 @@ def test_fires_for_a_mistyped_subject_at_the_waiver(at: CheckAt) -> None:
     assert finding.location == waiver_at(0)
     assert finding.related == ()
     assert finding.message == (
-        "the waiver of double-ownership on sec.incident-responce matches no finding; remove it or correct it"
+        "the waiver of double-ownership on 'sec.incident-responce' matches no finding; remove it or correct it"
     )
     assert finding.suppressed is False
     # the finding it was meant for still fails the run

@@ -123,7 +123,7 @@ def test_fires_on_an_unsafe_tag(check_files: CheckFiles, value: str, tag: str) -
     report = check_files({"duties/security.yaml": HEADER + f"  - id: sec.x\n    title: {value}\n"})
     assert positions(report, RULE) == [(FILE, 5, 12)]
     (finding,) = of_rule(report, RULE)
-    assert f"tag {tag} is not allowed" in finding.message
+    assert f"tag '{tag}' is not allowed" in finding.message
 
 
 def test_fires_on_a_non_string_key(check_files: CheckFiles) -> None:
