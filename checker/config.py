@@ -10,6 +10,8 @@ must not pass quietly.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,10 @@ def find_config(cwd: Path) -> Path | None:
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
+        if os.path.lexists(candidate):
+            # A folder, a FIFO or a dangling link under this name: someone meant a
+            # configuration here, and running on defaults instead would pass quietly.
+            raise ConfigError(f"{shown_path(candidate)}: not a regular file")
         if folder == top:
             break
     return None
@@ -88,7 +94,16 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Config:
 def _read_mapping(path: Path) -> tuple[dict[str, Any], Document | None]:
     shown = shown_path(path)
     try:
-        data = path.read_bytes()
+        # Non-blocking, and checked before reading: `--config` naming a FIFO or a
+        # device must be refused, not wait for a writer or read without end.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ConfigError(f"{shown}: not a regular file")
+            if info.st_size > MIB:
+                raise ConfigError(f"{shown}: the configuration is larger than 1 MiB")
+            data = handle.read(MIB + 1)
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot read the configuration: {exc.strerror or exc}") from None
     return parse_config(data, shown)

@@ -53,8 +53,12 @@ def discover(paths: Iterable[Path], root: Path) -> tuple[list[Source], list[Find
         top = path if path.is_dir() else path.parent
         real_root = Path(os.path.realpath(repository_root(top) or top))
         if path.is_dir():
-            files, outside = _walk(path, real_root)
+            files, outside, unlisted = _walk(path, real_root)
             refused += [yaml_syntax.finding(Location(display_name(d, root)), LINK_OUT) for d in outside]
+            refused += [
+                yaml_syntax.finding(Location(display_name(d, root)), f"cannot list this folder ({why}); not checked")
+                for d, why in unlisted
+            ]
         else:
             files = [path]
         for file in files:
@@ -81,8 +85,9 @@ def _unique(findings: list[Finding]) -> list[Finding]:
     return out
 
 
-def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
-    """YAML files under `top`, and links to folders outside the root (not followed).
+def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path], list[tuple[Path, str]]]:
+    """YAML files under `top`, links to folders outside the root (not followed), and
+    folders that cannot be listed, with why (their files must not vanish silently).
 
     Hidden files and folders (`.git`, `.venv`) are skipped; linked folders inside
     the root are followed once each, so a link loop ends, and links into `top`
@@ -90,6 +95,7 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
     """
     found: list[Path] = []
     outside: list[Path] = []
+    unlisted: list[tuple[Path, str]] = []
     seen: set[str] = set()
     pending = [top]
     real_top = Path(os.path.realpath(top))
@@ -101,7 +107,8 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
         seen.add(real)
         try:
             entries = list(os.scandir(folder))
-        except OSError:
+        except OSError as exc:
+            unlisted.append((folder, exc.strerror or type(exc).__name__))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -121,7 +128,7 @@ def _walk(top: Path, real_root: Path) -> tuple[list[Path], list[Path]]:
                     pending.append(Path(entry.path))
             elif entry.name.lower().endswith(SUFFIXES):
                 found.append(Path(entry.path))
-    return found, outside
+    return found, outside, unlisted
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,23 @@ def config_error(root: Path, text: str) -> str:
 
 
 # --- lookup ----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_given_as_the_config_is_refused_without_waiting(repo: Path) -> None:
+    os.mkfifo(repo / "settings.yaml")
+    with pytest.raises(ConfigError, match=r"settings\.yaml: not a regular file"):
+        load_config(Path("settings.yaml"), cwd=repo)  # opening it to read would wait for a writer
+
+
+@pytest.mark.parametrize("kind", ["folder", "dangling link"])
+def test_a_config_name_that_is_not_a_file_is_refused(repo: Path, kind: str) -> None:
+    if kind == "folder":
+        (repo / CONFIG_NAME).mkdir()
+    else:
+        (repo / CONFIG_NAME).symlink_to(repo / "gone.yaml")
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(cwd=repo)
 
 
 def test_defaults_without_a_config(repo: Path) -> None:

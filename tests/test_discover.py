@@ -337,6 +337,24 @@ def test_unreadable_file_gives_a_finding_even_as_root(repo: Path, monkeypatch: p
     assert report.files == 2
 
 
+def test_a_folder_that_cannot_be_listed_gives_a_finding(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_tree(repo, {"policies/parties.yaml": PARTIES, "policies/locked/duties.yaml": LEAKY})
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: str | os.PathLike[str]) -> object:
+        # chmod 000 does not stop root, who runs these tests in CI: refuse as the kernel would.
+        if os.fspath(path).endswith("locked"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    report = run_check(repo)
+    (finding,) = of_rule(report, "yaml-syntax")
+    assert finding.location == ("policies/locked", 1, 1)
+    assert finding.message == f"cannot list this folder ({os.strerror(errno.EACCES)}); not checked"
+    assert report.counts["parties"] == 5
+
+
 def test_unreadable_file_via_read_source(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write_tree(repo, {"policies/x.yaml": "a: 1\n"})
 
