@@ -22,6 +22,7 @@ from checker.loader import Limits
 from checker.reading import read_part
 from checker.reporters import render
 from tests.conftest import PARTIES, write_tree
+from tests.gitrepo import Repo
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,6 +170,40 @@ def test_two_processes_sharing_the_cache_report_the_same(tmp_path: Path) -> None
     fresh = subprocess.run([*command, "--no-cache"], cwd=ROOT, env=env, stdout=subprocess.PIPE, timeout=120).stdout
     assert outputs == [fresh] * 3
     assert [run.returncode for run in runs] == [1, 1, 1]
+
+
+def test_checks_and_history_walks_at_once_on_one_repository(tmp_path: Path) -> None:
+    # Two pre-commit hooks, or CI jobs, at once: they share the repository and the
+    # cache folder, and neither may see the other's half-written entries.
+    repo = Repo(tmp_path / "repo")
+    broken = ROOT / "examples" / "broken"
+    for name in ("parties.yaml", "it-duties.yaml", "security-duties.yaml", "budgets.yaml"):
+        repo.commit(f"Add {name}", {f"policies/{name}": (broken / name).read_text(encoding="utf-8")})
+    retitled = (repo.root / "policies" / "it-duties.yaml").read_text(encoding="utf-8").replace("title: ", "title: New ")
+    repo.commit("Retitle", {"policies/it-duties.yaml": retitled})
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "shared")}
+    check_cmd = [sys.executable, "-m", "checker", "check", "--format", "json", "--today", "2026-12-01"]
+    history_cmd = [sys.executable, "-m", "checker", "history", "--format", "json"]
+    commands = [check_cmd, history_cmd] * 3
+    runs = [subprocess.Popen(c, cwd=repo.root, env=env, stdout=subprocess.PIPE) for c in commands]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    fresh = [
+        subprocess.run([*c, "--no-cache"], cwd=repo.root, env=env, stdout=subprocess.PIPE, timeout=120).stdout
+        for c in (check_cmd, history_cmd)
+    ]
+    assert outputs == fresh * 3
+    assert b'"findings"' in fresh[0]
+    assert b'"commits"' in fresh[1]
+    stored = list((tmp_path / "shared").rglob("*"))
+    assert not [p for p in stored if p.name.startswith(".tmp-")]
+    for path in [p for p in stored if p.is_file()]:
+        assert json.loads(path.read_text(encoding="utf-8"))["key"] == path.stem
+    # And what they left is what a later run reads.
+    again = [
+        subprocess.run(c, cwd=repo.root, env=env, stdout=subprocess.PIPE, timeout=120).stdout
+        for c in (check_cmd, history_cmd)
+    ]
+    assert again == fresh
 
 
 def test_no_cache_and_the_environment_switch_write_nothing(tmp_path: Path) -> None:
