@@ -20,15 +20,12 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import multiprocessing
 import os
 import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, decode, encode, key, through
 from .finding import Finding, Location
@@ -36,6 +33,10 @@ from .loader import MAX_REPORTED_PER_FILE, MORE, Content, Limits, LoadedFile, lo
 from .model import PolicySet
 from .rules import schema as schema_rule
 from .validate import validated_part
+
+if TYPE_CHECKING:
+    import multiprocessing.context
+    from concurrent.futures import Future
 
 Part = tuple[str, PolicySet, list[Finding]]  # file name, its part of the model, its findings
 
@@ -119,6 +120,9 @@ def _pooled(
     jobs: int,
 ) -> Iterator[Part]:
     """This process parses a share of the files itself and `jobs - 1` workers the rest."""
+    # Imported here: a small set, the pre-commit case, never pays for them.
+    from concurrent.futures import ProcessPoolExecutor
+
     try:
         pool = ProcessPoolExecutor(jobs - 1, mp_context=_context(), initializer=_start_worker)
     except (OSError, ImportError, ValueError):  # no process pool here (no semaphores, a sandbox)
@@ -163,6 +167,8 @@ def _busiest(mine: int, theirs: int, workers: int) -> float:
 
 
 def _result(future: Future[dict[str, Any]] | None) -> dict[str, Any] | None:
+    from concurrent.futures.process import BrokenProcessPool
+
     if future is None:
         return None
     try:
@@ -176,6 +182,7 @@ def _context() -> multiprocessing.context.BaseContext:
     modules already imported. Not with other threads running (a forked child can
     inherit a lock one of them held), and not on macOS, whose system libraries
     do not survive it; a fresh interpreter is started there instead."""
+    import multiprocessing
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import subprocess
 import sys
@@ -89,7 +90,7 @@ def test_without_a_process_pool_the_files_are_read_here(tmp_path: Path, monkeypa
     def unavailable(*args: Any, **kwargs: Any) -> None:
         raise OSError("no semaphores in this sandbox")
 
-    monkeypatch.setattr(reading, "ProcessPoolExecutor", unavailable)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", unavailable)
     assert _run(root, 2)[1] == expected
 
 
@@ -113,7 +114,7 @@ def test_a_small_set_starts_no_worker(tmp_path: Path, monkeypatch: pytest.Monkey
     def refused(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("a pool was started for a small set")
 
-    monkeypatch.setattr(reading, "ProcessPoolExecutor", refused)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refused)
     _run(root, 4)
 
 
