@@ -183,6 +183,7 @@ def _context() -> multiprocessing.context.BaseContext:
     inherit a lock one of them held), and not on macOS, whose system libraries
     do not survive it; a fresh interpreter is started there instead."""
     import multiprocessing
+
     if sys.platform == "linux" and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
