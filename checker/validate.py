@@ -114,7 +114,9 @@ def _check_precision(doc: Document, result: Checked) -> None:
         if isinstance(number, Decimal) and number.is_finite() and decimal_places(number) > MAX_DECIMAL_PLACES:
             where = key_path(path)
             message = f"{where}: {_render(number)[:40]} has more than {MAX_DECIMAL_PLACES} decimal places"
-            result.findings.append(schema_rule.finding(doc.locate(path), message, detail=f"{where} precision"))
+            # Named by id, as other schema findings are: reordering budgets keeps fingerprints.
+            detail = f"{_named_path(doc, doc.value, path)} precision"
+            result.findings.append(schema_rule.finding(doc.locate(path), message, detail=detail))
             result.dropped.add(item)
 
 
@@ -215,6 +217,13 @@ def _identity(doc: Document, root: Any, path: list[str | int], error: Any) -> st
     file is numbered; the keyword (and missing key) tells apart two problems
     with one node.
     """
+    keyword = error.kind.name + (f":{error.kind.property}" if error.kind.name == "required" else "")
+    return f"{_named_path(doc, root, path)} {keyword}"
+
+
+def _named_path(doc: Document, root: Any, path: list[str | int]) -> str:
+    """`path` with its top-level list item named by id (`budgets[fy27-edr].amount`),
+    preceded by the document's number after the first one."""
     steps: list[str | int] = list(path)
     if len(path) >= 2 and isinstance(path[1], int):
         item = _at(root, path[:2])
@@ -224,9 +233,8 @@ def _identity(doc: Document, root: Any, path: list[str | int], error: Any) -> st
     rendered = "".join(
         f"[{step}]" if i == 1 or isinstance(step, int) else f"{'.' if i else ''}{step}" for i, step in enumerate(steps)
     )
-    keyword = error.kind.name + (f":{error.kind.property}" if error.kind.name == "required" else "")
     document = f"#{doc.index + 1} " if doc.index else ""
-    return f"{document}{rendered or '(document)'} {keyword}"
+    return f"{document}{rendered or '(document)'}"
 
 
 def _describe(root: Any, schema_name: str, path: list[str | int], error: Any) -> list[tuple[str | None, bool, str]]:

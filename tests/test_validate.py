@@ -511,3 +511,17 @@ def test_findings_are_sorted_by_position() -> None:
     assert [where(f) for f in checked.findings] == sorted(where(f) for f in checked.findings)
     assert len(checked.findings) == 3
     assert checked.dropped == {("parties", 0), ("parties", 1), ("parties", 2)}
+
+
+def test_too_precise_a_number_keeps_its_fingerprint_when_budgets_are_reordered() -> None:
+    # Found by the property that findings do not depend on where an entry is written.
+    fine = "  - {id: a, amount: 100, currency: USD, period: FY2027, splits: [{party: ceo, percent: 100}]}\n"
+    fussy = (
+        "  - {id: b, amount: 100, currency: USD, period: FY2027,"
+        " splits: [{party: ceo, percent: 0.0000000000000000000000000000001}]}\n"
+    )
+    head = "apiVersion: raci/v1\nkind: Budgets\nbudgets:\n"
+    first, second = only(check(head + fine + fussy)), only(check(head + fussy + fine))
+    assert first.detail == second.detail == "budgets[b].splits[0].percent precision"
+    assert first.fingerprint == second.fingerprint
+    assert "budgets[1].splits[0].percent" in first.message  # the message still says where it is now
