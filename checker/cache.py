@@ -52,7 +52,7 @@ from .model import (
 )
 from .paths import repository_root
 
-FORMAT = 2  # bump when the encoding below changes
+FORMAT = 3  # bump when the encoding below changes
 _LETTER_INDEX = {letter: index for index, letter in enumerate(LETTERS)}
 _LETTER_CODES = frozenset(_LETTER_INDEX.values())
 
@@ -289,15 +289,7 @@ def encode(part: PolicySet, findings: list[Finding]) -> dict[str, Any]:
         "duties": [
             [d.id, d.title, _loc(d.location), d.domain, list(d.tags), d.description] for d in part.duties.values()
         ],
-        # Columns (duties, letters as indexes into LETTERS, parties, lines, columns):
-        # the most numerous records, read fastest as five flat lists.
-        "claims": [
-            [c.duty for c in part.claims],
-            [_LETTER_INDEX[c.letter] for c in part.claims],
-            [c.party for c in part.claims],
-            [c.location.line for c in part.claims],
-            [c.location.column for c in part.claims],
-        ],
+        "claims": _claim_columns(part.claims),
         "inline": {duty: list(span) for duty, span in part.inline.items()},
         "pools": [
             [
@@ -394,19 +386,7 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     # The most numerous records, and the ones every rule indexes: built and checked a
     # column at a time (at C speed), so that a damaged entry is a miss here rather
     # than a failure in a rule.
-    duties, letters, parties, lines, columns = data["claims"]
-    if not (len(duties) == len(letters) == len(parties) == len(lines) == len(columns)):
-        raise ValueError("damaged claims")
-    if duties and (
-        {type(x) for x in duties} | {type(x) for x in parties} != {str}
-        or {type(x) for x in letters} | {type(x) for x in lines} | {type(x) for x in columns} != {int}
-        or not _LETTER_CODES.issuperset(letters)
-    ):
-        raise ValueError("a damaged claim")
-    # tuple.__new__ on zipped columns builds the named tuples without a Python call each.
-    locations = map(tuple.__new__, repeat(Location), zip(repeat(name), lines, columns, strict=False))
-    named = map(LETTERS.__getitem__, letters)
-    part.claims = list(map(tuple.__new__, repeat(Claim), zip(duties, named, parties, locations, strict=True)))
+    part.claims = _claims(data["claims"], name)
     part.inline = {duty: (span[0], span[1]) for duty, span in data["inline"].items()}
     for p in data["pools"]:
         part.pools[p[0]] = Pool(
@@ -460,6 +440,48 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
         for f in data["findings"]
     ]
     return part, findings
+
+
+def _claim_columns(claims: list[Claim]) -> list[list[Any]]:
+    """Claims as columns: the ids they name (each once), then for each claim the index
+    of its duty and of its party among those ids, its letter's index in LETTERS, its
+    line and its column. The most numerous records are read fastest as flat lists
+    of small ints, and each id is one string however many claims name it."""
+    ids: dict[str, int] = {}
+    duties = [ids.setdefault(c.duty, len(ids)) for c in claims]
+    parties = [ids.setdefault(c.party, len(ids)) for c in claims]
+    return [
+        list(ids),
+        duties,
+        [_LETTER_INDEX[c.letter] for c in claims],
+        parties,
+        [c.location.line for c in claims],
+        [c.location.column for c in claims],
+    ]
+
+
+def _claims(columns: list[Any], name: str) -> list[Claim]:
+    """What `_claim_columns` wrote, built and checked a column at a time (at C speed),
+    so that a damaged entry is a miss here rather than a failure in a rule."""
+    ids, duties, letters, parties, lines, places = columns
+    if not duties:
+        return []
+    if not (len(duties) == len(letters) == len(parties) == len(lines) == len(places)):
+        raise ValueError("damaged claims")
+    indexes = {type(x) for x in duties} | {type(x) for x in parties} | {type(x) for x in letters}
+    if (
+        {type(x) for x in ids} != {str}
+        or indexes | {type(x) for x in lines} | {type(x) for x in places} != {int}
+        or min(min(duties), min(parties)) < 0
+        or max(max(duties), max(parties)) >= len(ids)
+        or not _LETTER_CODES.issuperset(letters)
+    ):
+        raise ValueError("a damaged claim")
+    id_of = ids.__getitem__
+    # tuple.__new__ on zipped columns builds the named tuples without a Python call each.
+    locations = map(tuple.__new__, repeat(Location), zip(repeat(name), lines, places, strict=False))
+    rows = zip(map(id_of, duties), map(LETTERS.__getitem__, letters), map(id_of, parties), locations, strict=True)
+    return list(map(tuple.__new__, repeat(Claim), rows))
 
 
 def _required(value: Ref | None) -> Ref:

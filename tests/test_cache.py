@@ -281,7 +281,7 @@ def test_a_damaged_claim_is_a_miss_not_a_failure_in_a_rule(tmp_path: Path, monke
     check(config=config, store=store)
     for path in entries(tmp_path / "c"):
         stored = json.loads(path.read_text())
-        letters = stored["value"]["claims"][1]
+        letters = stored["value"]["claims"][2]
         letters[:] = [7] * len(letters)  # no such letter
         path.write_text(json.dumps(stored))
     assert render("json", check(config=config, store=store)) == clean
