@@ -176,6 +176,7 @@ class _Walk:
         self.effective: dict[str, str] = {}
         self.synced = True
         self.missing = False  # an object could not be read: the step is not cached
+        self.incomplete = False  # the state lacks a blob in effect: no later step is cached
 
     def run(self, revisions: str, since: datetime.date | None, until: datetime.date | None) -> History:
         start, end = self._range(revisions)
@@ -271,7 +272,7 @@ class _Walk:
         if step is None:
             self.missing = False
             step = self._read_step(changed, objects, commit)
-            if entry is not None and self.store is not None and not self.missing:
+            if entry is not None and self.store is not None and not (self.missing or self.incomplete):
                 self.store.save(entry, _encode_step(step))
         else:
             self.synced = False
@@ -297,9 +298,9 @@ class _Walk:
         return blob_key(f"step-{kind}", self.config_name or "", digest.hexdigest(), self.limits)
 
     def _read_step(self, changed: list[tuple[str, str | None]], objects: ObjectReader, commit: str) -> _Step:
+        warnings_before = len(self.warnings)
         if not self.synced:
             self._sync(objects, commit)
-        warnings_before = len(self.warnings)
         updates: dict[str, Facts | None] = {}
         kept: list[str] = []
         for path, oid in changed:
@@ -320,15 +321,19 @@ class _Walk:
         return _Step(changes, kept, self.warnings[warnings_before:], records)
 
     def _sync(self, objects: ObjectReader, commit: str) -> None:
-        """Rebuild the state from the blobs in effect, after steps taken from the cache."""
-        warnings = self.warnings
-        self.warnings = []  # these files were read before: what they say now is no news
+        """Rebuild the state from the blobs in effect, after steps taken from the cache.
+
+        They were all read before, so only a blob gone since (a pruned or damaged
+        repository) can fail here: its warning is this commit's, and the state
+        then lacks a file the key of every later step says it has.
+        """
         self.state = State()
         for path, oid in sorted(self.effective.items()):
             facts = self._facts(path, oid, objects, commit)
-            if facts is not None:
+            if facts is None:
+                self.incomplete = True
+            else:
                 self.state.put(path, facts)
-        self.warnings = warnings
         self.synced = True
 
     def _facts(self, path: str, oid: str, objects: ObjectReader, commit: str) -> Facts | None:

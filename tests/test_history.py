@@ -1165,6 +1165,30 @@ def test_a_walk_past_its_cached_steps_agrees_with_a_fresh_one(repo: Repo) -> Non
     ] * 2
 
 
+def test_a_blob_gone_from_under_cached_steps_stops_caching_steps(repo: Repo) -> None:
+    raci("history", "--format", "json")  # caches the start
+    # The parties file's facts leave the cache, and its object the repository (pruned,
+    # or a damaged clone): the next step cannot rebuild the state it starts from.
+    for path in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json"):
+        if "definitions" in json.loads(path.read_text(encoding="utf-8"))["value"]:
+            path.unlink()
+    repo.commit("Give incident response to the CIO\n\nApproved-by: cio, ciso", {"policies/duties.yaml": CIO_TAKES_IR})
+    repo.commit("Take it back", {"policies/duties.yaml": DUTIES})
+    blob = git(repo.root, "rev-parse", "HEAD:policies/parties.yaml").strip()
+    (repo.root / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    steps = {p.name for p in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json")}
+    trail = json.loads(raci("history", "--format", "json").stdout)
+    assert "policies/parties.yaml: its git object is missing" in trail["commits"][1]["warnings"][0]
+    # What the steps after it saw lacked the parties: they must not be kept as if they had them.
+    written = {p.name for p in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json")} - steps
+    kinds_written = [
+        "changes" in json.loads(path.read_text(encoding="utf-8"))["value"]
+        for path in Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json")
+        if path.name in written
+    ]
+    assert True not in kinds_written
+
+
 def test_a_damaged_cache_entry_is_read_again(repo: Repo) -> None:
     repo.commit("Give incident response to the CIO\n\nApproved-by: cio, ciso", {"policies/duties.yaml": CIO_TAKES_IR})
     first = raci("history", "--format", "json").stdout
