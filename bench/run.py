@@ -44,6 +44,7 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_GEN = REPO.parent / "shared" / "bench" / "gen_org.py"
@@ -99,19 +100,41 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
 
 def median_of(cmd: list[str], runs: int, cwd: Path | None = None, env: dict[str, str] | None = None, before=None):
     """Median wall time, largest peak memory and the last output of `runs` runs."""
-    return median_with_cpu(cmd, runs, cwd, env, before)[:3]
-
-
-def median_with_cpu(cmd: list[str], runs: int, cwd=None, env=None, before=None):
-    times, peaks, cpus, out = [], [], [], b""
+    times, peaks, out = [], [], b""
     for _ in range(runs):
         if before is not None:
             before()
-        elapsed, peak, out, cpu = run(cmd, cwd, env)
+        elapsed, peak, out, _ = run(cmd, cwd, env)
         times.append(elapsed)
         peaks.append(peak)
-        cpus.append(cpu)
-    return statistics.median(times), max(peaks), out, statistics.median(cpus)
+    return statistics.median(times), max(peaks), out
+
+
+class Timed(NamedTuple):
+    time: float  # median wall time
+    peak: int  # largest peak memory, KiB
+    out: bytes  # the last run's output
+    cpu: float  # median CPU time
+
+
+def interleaved(commands: dict[str, tuple[list[str], object]], runs: int, env: dict[str, str]) -> dict[str, Timed]:
+    """Each command `runs` times, one of each per round (after its `before` function, if any)."""
+    times: dict[str, list[float]] = defaultdict(list)
+    cpus: dict[str, list[float]] = defaultdict(list)
+    peaks: dict[str, int] = defaultdict(int)
+    outs: dict[str, bytes] = {}
+    for _ in range(runs):
+        for name, (cmd, before) in commands.items():
+            if callable(before):
+                before()
+            elapsed, peak, outs[name], cpu = run(cmd, REPO, env)
+            times[name].append(elapsed)
+            cpus[name].append(cpu)
+            peaks[name] = max(peaks[name], peak)
+    return {
+        name: Timed(statistics.median(times[name]), peaks[name], outs[name], statistics.median(cpus[name]))
+        for name in commands
+    }
 
 
 def verify(out: bytes, expected: dict[str, object]) -> list[str]:
@@ -207,21 +230,31 @@ def main() -> int:
             expected = json.loads((folder / "expected.json").read_text())
             files = sorted(str(p) for p in (folder / "policies").rglob("*.yaml"))
             runs = max(1, args.runs if size < args.peer_once_at else min(args.runs, 3))
-            floor, _, _ = median_of([python, "-c", FLOOR, *files], runs)
-            full, _, _ = median_of([python, "-c", FULL_LOAD, *files], runs)
             check = [python, "-m", "checker", "check", str(folder / "policies"), "--format", "json"]
-            cold, cold_mem, out, cold_cpu = median_with_cpu([*check, "--no-cache"], runs, cwd=REPO, env=env)
-            alone, _, out_alone = median_of([*check, "--no-cache", "--jobs", "1"], runs, cwd=REPO, env=env)
             # The re-run: the cache holds the set; one file differs each time.
             run(check, cwd=REPO, env=env)
             changed = Path(files[len(files) // 2])
             original = changed.read_bytes()
-            touch = _editor(changed, original)
-            rerun, _, out_rerun = median_of(check, runs, cwd=REPO, env=env, before=touch)
+            # One run of each command per round, so that a slow spell of a shared machine
+            # slows all of them alike and the ratios stay fair.
+            timed = interleaved(
+                {
+                    "floor": ([python, "-c", FLOOR, *files], None),
+                    "full": ([python, "-c", FULL_LOAD, *files], None),
+                    "cold": ([*check, "--no-cache"], None),
+                    "alone": ([*check, "--no-cache", "--jobs", "1"], None),
+                    "rerun": (check, _editor(changed, original)),
+                },
+                runs,
+                env,
+            )
             changed.write_bytes(original)
+            floor, full, rerun, alone = (timed[k].time for k in ("floor", "full", "rerun", "alone"))
+            cold, cold_mem, out, cold_cpu = timed["cold"]
+            out_alone, out_rerun = timed["alone"].out, timed["rerun"].out
             problems = verify(out, expected) + [f"re-run: {p}" for p in verify(out_rerun, expected)]
             problems += [f"--jobs 1: {p}" for p in verify(out_alone, expected)]
-            peers_runs = 1 if size >= args.peer_once_at else runs
+            peers_runs = 1 if size >= args.peer_once_at else min(runs, 3)  # 20x slower: noise cannot matter
             cap = args.peer_cap if size >= args.peer_once_at else None
             if args.no_peers:
                 cjs, ylint = None, None
@@ -302,8 +335,9 @@ def write_results(out: Path, rows: list[dict], own: float, own_cold: float, runs
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python bench/run.py` on {time.strftime('%Y-%m-%d')}; medians of {runs} runs (3 at most, and "
-        "one for the peers, from 100,000 duties), whole processes, bytecode cached as users have it.",
+        f"Written by `python bench/run.py` on {time.strftime('%Y-%m-%d')}; medians of {runs} rounds (3 at most "
+        "from 100,000 duties; the peers 3 runs, and one from 100,000 duties), whole processes, bytecode cached "
+        "as users have it.",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}, PyYAML {yaml.__version__} (libyaml: {yaml.__with_libyaml__}).",
@@ -311,7 +345,8 @@ def write_results(out: Path, rows: list[dict], own: float, own_cold: float, runs
         "`raci check (cold)` is the command as users run it: a set with over 1 MiB to parse is parsed by the "
         "main process and worker processes together, on every processor. `raci CPU` is its processor time, "
         "all processes included; `one process` is the same check with `--jobs 1`. The floor and the peers run "
-        "on one processor. Peak memory is that of the largest process.",
+        "on one processor. Peak memory is that of the largest process. Each round runs every command once "
+        "(floor, full load, cold, one process, re-run), so a slow spell of this shared machine slows them alike.",
         "",
         "| duties | MB | floor (events) | PyYAML full load | raci check (cold) | raci / floor | raci / full load "
         "| raci CPU | one process (`--jobs 1`) | one process / floor "
