@@ -1,9 +1,10 @@
 """`check()`: the policy set in, findings out. The library entry point.
 
-Files are read one at a time, each document validated and merged into the
-model, then dropped, so memory follows the model rather than the YAML. The
-rules then run on the merged model; configured severities are applied here,
-never inside a rule.
+Each file is parsed and validated into its part of the model (`reading`:
+through the cache, and on several processors for a large set), and the parts
+are merged in file order; a file's YAML is dropped once its part is built, so
+memory follows the model rather than the YAML. The rules then run on the
+merged model; configured severities are applied here, never inside a rule.
 """
 
 from __future__ import annotations
