@@ -25,7 +25,6 @@ import os
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
 from decimal import Decimal
 from functools import cache
 from itertools import repeat
@@ -488,21 +487,3 @@ def _required(value: Ref | None) -> Ref:
     if value is None:
         raise ValueError("a split without a party")
     return value
-
-
-Loader = Callable[[], tuple[PolicySet, list[Finding]]]
-
-
-def through(
-    store: Cache | None, name: str, data: bytes, limits: Limits, load: Loader
-) -> tuple[PolicySet, list[Finding]]:
-    """`load()`'s result for this file, from the cache when it holds it (and stored when not)."""
-    if store is None:
-        return load()
-    entry = key(name, data, limits)
-    found = store.get(entry, name)
-    if found is not None:
-        return found
-    part, findings = load()
-    store.put(entry, part, findings)
-    return part, findings

@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .cache import Cache, decode, encode, key, through
+from .cache import Cache, decode, encode, key
 from .finding import Finding, Location
 from .loader import MAX_REPORTED_PER_FILE, MORE, Content, Limits, LoadedFile, load_bytes
 from .model import PolicySet
@@ -84,31 +84,40 @@ def read_parts(
     found: list[Part | None] = []
     size = count = 0
     for item in listed:
-        entry, part = None, None
-        if isinstance(item, Content):
-            cached = None
-            if store is not None:
-                entry = key(item.name, item.data, limits)
-                cached = store.get(entry, item.name)
-            if cached is None:
-                size, count = size + len(item.data), count + 1
-            else:
-                part = (item.name, *cached)
+        entry, part = _cached(item, limits, store)
         entries.append(entry)
         found.append(part)
+        if part is None and isinstance(item, Content):
+            size, count = size + len(item.data), count + 1
     if size < PARALLEL_MIN_BYTES or count < 2:
-        for item, part in zip(listed, found, strict=True):
-            yield part if part is not None else _serial(item, limits, store)
+        for item, entry, part in zip(listed, entries, found, strict=True):
+            yield part if part is not None else _parsed(item, entry, limits, store)
         return
     yield from _pooled(listed, entries, found, limits, store, min(jobs, count))
 
 
 def _serial(item: Content | LoadedFile, limits: Limits, store: Cache | None) -> Part:
+    entry, part = _cached(item, limits, store)
+    return part if part is not None else _parsed(item, entry, limits, store)
+
+
+def _cached(item: Content | LoadedFile, limits: Limits, store: Cache | None) -> tuple[str | None, Part | None]:
+    """The file's cache key, and its part when the cache holds it."""
+    if store is None or not isinstance(item, Content):
+        return None, None
+    entry = key(item.name, item.data, limits)
+    cached = store.get(entry, item.name)
+    return entry, None if cached is None else (item.name, *cached)
+
+
+def _parsed(item: Content | LoadedFile, entry: str | None, limits: Limits, store: Cache | None) -> Part:
+    """The part of a file the cache does not hold (looked up under `entry`): read, and stored."""
     if isinstance(item, LoadedFile):  # refused or unreadable: its finding is all it gives
         return item.file, PolicySet(), item.findings
-    name, data = item
-    part, found = through(store, name, data, limits, lambda: read_part(name, data, limits))
-    return name, part, found
+    part, found = read_part(item.name, item.data, limits)
+    if store is not None and entry is not None:
+        store.put(entry, part, found)
+    return item.name, part, found
 
 
 def _pooled(
@@ -126,8 +135,8 @@ def _pooled(
     try:
         pool = ProcessPoolExecutor(jobs - 1, mp_context=_context(), initializer=_start_worker)
     except (OSError, ImportError, ValueError):  # no process pool here (no semaphores, a sandbox)
-        for item, part in zip(listed, found, strict=True):
-            yield part if part is not None else _serial(item, limits, store)
+        for item, entry, part in zip(listed, entries, found, strict=True):
+            yield part if part is not None else _parsed(item, entry, limits, store)
         return
     with pool:
         futures: dict[int, Future[dict[str, Any]]] = {}
@@ -146,15 +155,15 @@ def _pooled(
                 futures[index] = pool.submit(_worker, item.name, item.data, limits, store, entry)
                 theirs += size
         for index in here:
-            found[index] = _serial(listed[index], limits, store)
-        for index, (item, part) in enumerate(zip(listed, found, strict=True)):
+            found[index] = _parsed(listed[index], entries[index], limits, store)
+        for index, (item, entry, part) in enumerate(zip(listed, entries, found, strict=True)):
             encoded = _result(futures.get(index))
             if part is not None:
                 yield part
             elif encoded is not None and isinstance(item, Content):
                 yield item.name, *decode(encoded, item.name)
             else:  # refused or unreadable, or its worker died (killed, out of memory)
-                yield _serial(item, limits, store)
+                yield _parsed(item, entry, limits, store)
 
 
 # Against parsing a file here: what taking in a worker's part of it costs here
