@@ -132,14 +132,7 @@ def _markdown(matrix: Matrix) -> str:
     index = _positions(matrix, first=3)
     blank = [""] * len(heads)
     for row in matrix.rows:
-        cells = blank.copy()
-        cells[0] = markdown_cell(row.id)
-        cells[1] = markdown_cell(row.title)
-        cells[2] = markdown_cell(row.domain or "")
-        for position, letters in _sparse(row, index):
-            cells[position] = letters
-        cells[-1] = markdown_cell(", ".join(row.problems))
-        lines.append(_markdown_row(cells))
+        lines.append(_markdown_row(_cells(row, index, blank, markdown_cell, markdown_cell(", ".join(row.problems)))))
     return "\n".join(lines) + "\n" + footer
 
 
@@ -158,15 +151,19 @@ def _csv(matrix: Matrix) -> str:
     index = _positions(matrix, first=3)
     blank = [""] * len(heads)
     for row in matrix.rows:
-        cells = blank.copy()
-        cells[0] = csv_cell(row.id)
-        cells[1] = csv_cell(row.title)
-        cells[2] = csv_cell(row.domain or "")
-        for position, letters in _sparse(row, index):
-            cells[position] = letters
-        cells[-1] = " ".join(row.problems)
-        writer.writerow(cells)
+        writer.writerow(_cells(row, index, blank, csv_cell, " ".join(row.problems)))
     return out.getvalue()
+
+
+def _cells(row: Row, index: dict[str, int], blank: list[str], escape: Callable[[str], str], problems: str) -> list[str]:
+    """A row of the flat formats: duty, title and domain escaped for the format, the
+    letters at their parties' positions over `blank`, then `problems`."""
+    cells = blank.copy()
+    cells[0], cells[1], cells[2] = escape(row.id), escape(row.title), escape(row.domain or "")
+    for position, letters in _sparse(row, index):
+        cells[position] = letters
+    cells[-1] = problems
+    return cells
 
 
 # -- json ----------------------------------------------------------------------------------------------------------
