@@ -100,14 +100,8 @@ def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = No
 
 def median_of(cmd: list[str], runs: int, cwd: Path | None = None, env: dict[str, str] | None = None, before=None):
     """Median wall time, largest peak memory and the last output of `runs` runs."""
-    times, peaks, out = [], [], b""
-    for _ in range(runs):
-        if before is not None:
-            before()
-        elapsed, peak, out, _ = run(cmd, cwd, env)
-        times.append(elapsed)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks), out
+    timed = interleaved({"": (cmd, before)}, runs, env, cwd)[""]
+    return timed.time, timed.peak, timed.out
 
 
 class Timed(NamedTuple):
@@ -117,7 +111,9 @@ class Timed(NamedTuple):
     cpu: float  # median CPU time
 
 
-def interleaved(commands: dict[str, tuple[list[str], object]], runs: int, env: dict[str, str]) -> dict[str, Timed]:
+def interleaved(
+    commands: dict[str, tuple[list[str], object]], runs: int, env: dict[str, str] | None, cwd: Path | None = REPO
+) -> dict[str, Timed]:
     """Each command `runs` times, one of each per round (after its `before` function, if any)."""
     times: dict[str, list[float]] = defaultdict(list)
     cpus: dict[str, list[float]] = defaultdict(list)
@@ -127,7 +123,7 @@ def interleaved(commands: dict[str, tuple[list[str], object]], runs: int, env: d
         for name, (cmd, before) in commands.items():
             if callable(before):
                 before()
-            elapsed, peak, outs[name], cpu = run(cmd, REPO, env)
+            elapsed, peak, outs[name], cpu = run(cmd, cwd, env)
             times[name].append(elapsed)
             cpus[name].append(cpu)
             peaks[name] = max(peaks[name], peak)
