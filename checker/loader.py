@@ -32,6 +32,7 @@ import yaml
 from yaml import events as ev
 
 from .finding import Finding, Location
+from .paths import printable
 from .rules import duplicate_key, yaml_syntax
 
 # The C parser is what makes a pre-commit hook affordable; a PyYAML built
@@ -524,8 +525,6 @@ def key_path(path: Path_, limit: int | None = 60) -> str:
             out.append(f"[{step}]")
         else:
             if limit is not None:
-                step = _cut(step, limit)
-                if not step.isprintable():
-                    step = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in step)
+                step = printable(_cut(step, limit))
             out.append(("." if out else "") + step)
     return "".join(out) or "(document)"
