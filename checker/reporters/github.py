@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from ..engine import Report
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-_DATA = {"%": "%25", "\r": "%0D", "\n": "%0A"}
-_PROPERTY = {**_DATA, ":": "%3A", ",": "%2C"}
+# `%` first, so that no escape written here is escaped again.
+_DATA = (("%", "%25"), ("\r", "%0D"), ("\n", "%0A"))
+_PROPERTY = (*_DATA, (":", "%3A"), (",", "%2C"))
 
 
 def render(report: Report, *, color: bool = False, fail_on: Severity = Severity.ERROR) -> str:
@@ -52,8 +53,15 @@ def escape_property(text: str) -> str:
     return _escape(text, _PROPERTY)
 
 
-def _escape(text: str, table: dict[str, str]) -> str:
-    return "".join(table.get(ch) or (ch if ch.isprintable() else repr(ch)[1:-1]) for ch in text)
+def _escape(text: str, table: tuple[tuple[str, str], ...]) -> str:
+    if not text.isprintable():  # rare; CR and LF are left for the runner's own escapes
+        text = "".join(ch if ch.isprintable() or ch in "\r\n" else repr(ch)[1:-1] for ch in text)
+    # A shown escape (`\\x1b`) holds no `%`, `:` or `,`. `str.replace` rather than
+    # a per-character loop or `str.translate`: several times faster on 10,000 findings.
+    for raw, escaped in table:
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text
 
 
 def _summary(report: Report) -> str:
