@@ -108,8 +108,9 @@ def _package_identity(name: str) -> str:
 
 
 @cache
-def _salt(limits: Limits) -> bytes:
-    """Everything besides a file that decides what reading it yields."""
+def salt(limits: Limits) -> bytes:
+    """Everything besides a file that decides what reading it yields: the key of
+    anything derived from policy files starts with it."""
     import yaml
 
     from .validate import SCHEMA_NAMES, schema_text
@@ -134,7 +135,7 @@ def _salt(limits: Limits) -> bytes:
 
 
 def key(name: str, data: bytes, limits: Limits) -> str:
-    digest = hashlib.sha256(_salt(limits))
+    digest = hashlib.sha256(salt(limits))
     digest.update(b"\0" + name.encode("utf-8", "surrogateescape") + b"\0")
     digest.update(data)
     return digest.hexdigest()
@@ -143,7 +144,7 @@ def key(name: str, data: bytes, limits: Limits) -> str:
 def blob_key(kind: str, name: str, blob: str, limits: Limits) -> str:
     """The key of what `kind` derives from git blob `blob` read as file `name`: a blob
     id names its bytes exactly, so the bytes need not even be read to find the entry."""
-    digest = hashlib.sha256(_salt(limits))
+    digest = hashlib.sha256(salt(limits))
     digest.update(f"\0{kind}\0".encode() + name.encode("utf-8", "surrogateescape") + f"\0{blob}".encode())
     return digest.hexdigest()
 
@@ -161,8 +162,13 @@ class Cache:
     FIFO or a device) that belongs to the user running the check.
     """
 
-    def __init__(self, root: Path | None = None) -> None:
-        self.root = (root or folder()) / f"v{FORMAT}"
+    def __init__(self, root: Path | None = None, kind: str = "") -> None:
+        self.base = root or folder()
+        self.root = self.base / f"v{FORMAT}" / kind
+
+    def of_kind(self, kind: str) -> Cache:
+        """A store for records of another kind, in a folder of their own beside these entries."""
+        return Cache(self.base, kind)
 
     def _path(self, entry: str) -> Path:
         return self.root / entry[:2] / f"{entry}.json"

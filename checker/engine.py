@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from .errors import UserError
 from .finding import Finding, Location, Severity
 from .git import GitError
 from .hints import did_you_mean
-from .loader import Content, LoadedFile
+from .loader import Content, Limits, LoadedFile
+from .memo import Listing, Memo, Outcome, cache_keys
 from .model import PolicySet
 from .paths import display_name, repository_root, shown_path
 from .reading import read_parts
@@ -55,16 +58,28 @@ class Baseline:
 
 @dataclass(slots=True)
 class Report:
-    """The outcome of a check: every finding, and what was checked."""
+    """The outcome of a check: every finding, and what was checked.
+
+    `model` is what views such as `raci budgets` show. A run that recalled its
+    outcome (see `memo`) has not built it: it is built on first use, and the
+    counts of entities are given instead.
+    """
 
     findings: list[Finding]
     files: int
-    model: PolicySet = field(default_factory=PolicySet)  # what views such as `raci budgets` show
+    _model: PolicySet | Callable[[], PolicySet] = field(default_factory=PolicySet, repr=False)
     baseline: Baseline | None = None  # set when only findings new since a revision are reported
+    known_counts: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def model(self) -> PolicySet:
+        if not isinstance(self._model, PolicySet):
+            self._model = self._model()
+        return self._model
 
     @property
     def counts(self) -> dict[str, int]:
-        return self.model.counts()
+        return self.known_counts if self.known_counts is not None else self.model.counts()
 
     def summary(self) -> dict[str, int]:
         """Counts per severity of the findings that count, and of those suppressed."""
@@ -103,24 +118,33 @@ def check(
     policy file is found, `ConfigError` when a configured folder is missing,
     and `GitError` for an unknown revision or a folder outside a repository.
     """
+    with _no_cyclic_collector():
+        folders = _folders(paths, config, in_working_tree=at is None)
+        if store is not None and not store.usable_for(folders):
+            store = None  # a cache inside the checked repository could be planted by a pull request
+        empty_ok = missing_ok and at is not None
+        day = today or waivers.today_utc()
+        shown = Revision.resolve(at, folders[0]) if at is not None else None
+        files = _files(folders, config, shown, missing_ok=empty_ok)
+        # The working tree's outcome is remembered; a revision's parts are cached by blob.
+        memo = Memo(store, folders, config, day) if store is not None and shown is None else None
+        report = _check(files, folders, config, day, empty_ok=empty_ok, store=store, jobs=jobs, memo=memo)
+        if base is None:
+            return report
+        revision = Revision.resolve(base, folders[0])
+        files = _files(folders, config, revision, missing_ok=True)
+        before = _check(files, folders, config, day, empty_ok=True, store=store, jobs=jobs)
+        return _new_since(report, before, revision)
+
+
+@contextmanager
+def _no_cyclic_collector() -> Iterator[None]:
     # The model is acyclic and built all at once: the cyclic collector would only
     # rescan it again and again (about a third of the run time on 10,000 duties).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        folders = _folders(paths, config, in_working_tree=at is None)
-        if store is not None and not store.usable_for(folders):
-            store = None  # a cache inside the checked repository could be planted by a pull request
-        empty_ok = missing_ok and at is not None
-        shown = Revision.resolve(at, folders[0]) if at is not None else None
-        files = _files(folders, config, shown, missing_ok=empty_ok)
-        report = _check(files, folders, config, today, empty_ok=empty_ok, store=store, jobs=jobs)
-        if base is None:
-            return report
-        revision = Revision.resolve(base, folders[0])
-        files = _files(folders, config, revision, missing_ok=True)
-        before = _check(files, folders, config, today, empty_ok=True, store=store, jobs=jobs)
-        return _new_since(report, before, revision)
+        yield
     finally:
         if collecting:
             gc.enable()
@@ -159,16 +183,28 @@ def _check(
     files: Iterator[Content | LoadedFile],
     folders: list[Path],
     config: Config,
-    today: datetime.date | None,
+    today: datetime.date,
     *,
     empty_ok: bool = False,
     store: Cache | None = None,
     jobs: int | None = None,
+    memo: Memo | None = None,
 ) -> Report:
+    listing: Listing = []
+    keys: list[str | None] | None = None
+    if memo is not None:
+        items = list(files)
+        listing = memo.listing(items)
+        keys = cache_keys(listing)
+        recalled = memo.recall(items, listing)
+        if recalled is not None:
+            later = functools.partial(_model_of, items, keys, config.limits, store, jobs)
+            return Report(recalled.findings, recalled.files, later, known_counts=recalled.counts)
+        files = iter(items)
     findings: list[Finding] = []
     model = PolicySet()
     count = 0
-    for name, part, found in read_parts(files, config.limits, store, jobs):
+    for name, part, found in read_parts(files, config.limits, store, jobs, keys):
         count += 1
         model.merge(part)
         findings.extend(found)
@@ -177,6 +213,16 @@ def _check(
         if empty_ok:
             return Report([], 0)
         raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
+    findings = _evaluate(model, findings, config, today)
+    report = Report(findings, count, model)
+    if memo is not None:
+        memo.remember(listing, Outcome(report.findings, count, model.counts()))
+    return report
+
+
+def _evaluate(model: PolicySet, findings: list[Finding], config: Config, today: datetime.date) -> list[Finding]:
+    """The files' own `findings` and every rule's on the merged `model`, with the
+    configured severities and the waivers applied, in reading order."""
     findings.extend(_unknown_rule_names(config, model))
     for rule in RULES.values():
         findings.extend(rule.check(model))
@@ -185,12 +231,25 @@ def _check(
     findings = waivers.apply(
         findings,
         model.waivers,
-        today=today or waivers.today_utc(),
+        today=today,
         max_days=config.waiver_max_days,
         severity=dict(config.severities),
     )
     findings.sort(key=Finding.sort_key)
-    return Report(_distinct(findings), count, model)
+    return _distinct(findings)
+
+
+def _model_of(
+    items: list[Content | LoadedFile], keys: list[str | None], limits: Limits, store: Cache | None, jobs: int | None
+) -> PolicySet:
+    """The merged model of `items`, for a report whose outcome was recalled: each
+    file's part is in the cache now (a changed file was parsed to recall it)."""
+    model = PolicySet()
+    with _no_cyclic_collector():
+        for name, part, _ in read_parts(iter(items), limits, store, jobs, keys):
+            model.merge(part)
+            model.files.append(name)
+    return model
 
 
 def _new_since(report: Report, before: Report, revision: Revision) -> Report:

@@ -25,6 +25,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterable, Iterator
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from .cache import Cache, decode, encode, key
@@ -66,25 +67,31 @@ def default_jobs() -> int:
 
 
 def read_parts(
-    items: Iterable[Content | LoadedFile], limits: Limits, store: Cache | None, jobs: int | None = None
+    items: Iterable[Content | LoadedFile],
+    limits: Limits,
+    store: Cache | None,
+    jobs: int | None = None,
+    keys: Iterable[str | None] | None = None,
 ) -> Iterator[Part]:
     """Each file's part, in the order of `items`.
 
     `jobs` is how many processes may parse at once (None: one per processor);
     with 1, or when the files left to parse after the cache are few, files are
     read here one at a time, and no more than one file's YAML is alive at once.
+    `keys`, when given, are the items' cache keys, already computed.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    known = repeat(None) if keys is None else iter(keys)
     if jobs == 1:
-        for item in items:
-            yield _serial(item, limits, store)
+        for item, entry in zip(items, known, strict=False):  # `known` may be endless
+            yield _serial(item, limits, store, entry)
         return
     listed = list(items)
     entries: list[str | None] = []
     found: list[Part | None] = []
     size = count = 0
-    for item in listed:
-        entry, part = _cached(item, limits, store)
+    for item, known_entry in zip(listed, known, strict=False):
+        entry, part = _cached(item, limits, store, known_entry)
         entries.append(entry)
         found.append(part)
         if part is None and isinstance(item, Content):
@@ -96,16 +103,18 @@ def read_parts(
     yield from _pooled(listed, entries, found, limits, store, min(jobs, count))
 
 
-def _serial(item: Content | LoadedFile, limits: Limits, store: Cache | None) -> Part:
-    entry, part = _cached(item, limits, store)
+def _serial(item: Content | LoadedFile, limits: Limits, store: Cache | None, entry: str | None) -> Part:
+    entry, part = _cached(item, limits, store, entry)
     return part if part is not None else _parsed(item, entry, limits, store)
 
 
-def _cached(item: Content | LoadedFile, limits: Limits, store: Cache | None) -> tuple[str | None, Part | None]:
-    """The file's cache key, and its part when the cache holds it."""
+def _cached(
+    item: Content | LoadedFile, limits: Limits, store: Cache | None, entry: str | None
+) -> tuple[str | None, Part | None]:
+    """The file's cache key (`entry` if already known), and its part when the cache holds it."""
     if store is None or not isinstance(item, Content):
         return None, None
-    entry = key(item.name, item.data, limits)
+    entry = entry or key(item.name, item.data, limits)
     cached = store.get(entry, item.name)
     return entry, None if cached is None else (item.name, *cached)
 
