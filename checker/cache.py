@@ -149,6 +149,15 @@ def blob_key(kind: str, name: str, blob: str, limits: Limits) -> str:
     return digest.hexdigest()
 
 
+_HEX = frozenset("0123456789abcdef")
+
+
+def _is_key(entry: object) -> bool:
+    """A SHA-256 in hex, as every key here is: anything else (a damaged record's
+    `../x`) is never made into a path."""
+    return isinstance(entry, str) and len(entry) == 64 and _HEX.issuperset(entry)
+
+
 # Larger than any entry a policy file within the limits can give: a bigger file
 # in the cache folder is not ours, and is never read into memory.
 MAX_ENTRY_BYTES = 512 * 1024 * 1024
@@ -195,6 +204,8 @@ class Cache:
 
     def load(self, entry: str) -> Any:
         """The JSON value stored under `entry`, or None."""
+        if not _is_key(entry):
+            return None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
             fd = os.open(self._path(entry), flags)
@@ -215,6 +226,8 @@ class Cache:
         return value.get("value")
 
     def save(self, entry: str, value: Any) -> None:
+        if not _is_key(entry):
+            return
         path = self._path(entry)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import functools
 import gc
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import custom, waivers
@@ -56,20 +56,33 @@ class Baseline:
         return f"{self.left_out} finding{s} already present at {self.revision} ({self.commit[:12]}) left out"
 
 
-@dataclass(slots=True)
 class Report:
     """The outcome of a check: every finding, and what was checked.
 
     `model` is what views such as `raci budgets` show. A run that recalled its
-    outcome (see `memo`) has not built it: it is built on first use, and the
-    counts of entities are given instead.
+    outcome (see `memo`) has not built it: it is given as a function that
+    builds it on first use, with the `counts` of entities known already.
     """
 
-    findings: list[Finding]
-    files: int
-    _model: PolicySet | Callable[[], PolicySet] = field(default_factory=PolicySet, repr=False)
-    baseline: Baseline | None = None  # set when only findings new since a revision are reported
-    known_counts: dict[str, int] | None = field(default=None, repr=False)
+    __slots__ = ("_counts", "_model", "baseline", "files", "findings")
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: int,
+        model: PolicySet | Callable[[], PolicySet] | None = None,
+        baseline: Baseline | None = None,  # set when only findings new since a revision are reported
+        *,
+        counts: dict[str, int] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.baseline = baseline
+        self._model = PolicySet() if model is None else model
+        self._counts = counts
+
+    def __repr__(self) -> str:
+        return f"Report({len(self.findings)} findings, {self.files} files, baseline={self.baseline!r})"
 
     @property
     def model(self) -> PolicySet:
@@ -79,7 +92,7 @@ class Report:
 
     @property
     def counts(self) -> dict[str, int]:
-        return self.known_counts if self.known_counts is not None else self.model.counts()
+        return self._counts if self._counts is not None else self.model.counts()
 
     def summary(self) -> dict[str, int]:
         """Counts per severity of the findings that count, and of those suppressed."""
@@ -90,6 +103,10 @@ class Report:
 
     def failed(self, fail_on: Severity) -> bool:
         return any(not f.suppressed and f.severity.rank >= fail_on.rank for f in self.findings)
+
+    def narrowed(self, findings: list[Finding], baseline: Baseline) -> Report:
+        """This report with only `findings`, those new since `baseline`."""
+        return Report(findings, self.files, self._model, baseline, counts=self._counts)
 
 
 def check(
@@ -110,8 +127,9 @@ def check(
     `base` reports only the findings that were not already present at that
     revision. Both read git objects, never a checkout. With `missing_ok`, a
     revision `at` that predates the policy set is an empty set, not an error.
-    `store` caches each file's parsed and validated part (see `cache`), and
-    `jobs` bounds the processes that parse a large set (default: one per
+    `store` caches each file's parsed and validated part (see `cache`) and, for
+    the working tree, the outcome, recalled while no file changes its meaning
+    (see `memo`); `jobs` bounds the processes that parse a large set (default: one per
     processor; see `reading`).
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
@@ -199,7 +217,7 @@ def _check(
         recalled = memo.recall(items, listing)
         if recalled is not None:
             later = functools.partial(_model_of, items, keys, config.limits, store, jobs)
-            return Report(recalled.findings, recalled.files, later, known_counts=recalled.counts)
+            return Report(recalled.findings, recalled.files, later, counts=recalled.counts)
         files = iter(items)
     findings: list[Finding] = []
     model = PolicySet()
@@ -268,7 +286,7 @@ def _new_since(report: Report, before: Report, revision: Revision) -> Report:
         if finding.fingerprint not in waived_before or (waived_before[finding.fingerprint] and not finding.suppressed)
     ]
     baseline = Baseline(revision.name, revision.commit, len(report.findings) - len(kept))
-    return dataclasses.replace(report, findings=kept, baseline=baseline)
+    return report.narrowed(kept, baseline)
 
 
 def _distinct(findings: list[Finding]) -> list[Finding]:

@@ -31,7 +31,8 @@ from .cache import Cache, encode, key, salt
 from .config import Config
 from .finding import Finding, Location, Severity
 from .loader import Content, LoadedFile
-from .reading import read_part
+from .reading import PARALLEL_MIN_BYTES, read_part
+from .registry import RULES
 
 FORMAT = 1  # bump when the record below changes
 
@@ -69,14 +70,16 @@ class Memo:
         self.slot = _digest("memo-slot", str(FORMAT), cwd, str(config.file), *(str(p.resolve()) for p in folders))
         self.outcome_slot = _digest(self.slot, "outcome")
         # What besides the files decides the outcome. The configuration's own
-        # fields, not its file's bytes, so that a comment there changes nothing.
+        # fields, not its file's bytes, so that a comment there changes nothing;
+        # and only the places of rule names that are not built in, since only a
+        # name no rule has gets a finding there.
         self.context = _digest(
             f"memo {FORMAT}",
             salt(config.limits).decode(),
             cwd,
             repr(config.file),
             repr(sorted((name, str(level)) for name, level in config.severities.items())),
-            repr(sorted((name, tuple(at)) for name, at in config.rule_locations.items())),
+            repr(sorted((name, tuple(at)) for name, at in config.rule_locations.items() if name not in RULES)),
             str(config.waiver_max_days),
             today.isoformat(),
         )
@@ -100,19 +103,28 @@ class Memo:
             if not isinstance(record, dict) or record.get("context") != self.context:
                 return None
             before = [(name, identity) for name, identity in record["files"]]
-            if len(before) != len(now):
+            if before == now:
+                changed = []
+            elif [name for name, _ in before] != [name for name, _ in now]:
+                return None  # a file added, removed or renamed
+            else:
+                changed = [
+                    (item, old, new) for item, (_, old), (_, new) in zip(items, before, now, strict=True) if old != new
+                ]
+            # A file that changed is parsed here, in this process: past what the full
+            # run would parse on every processor, that run is the faster way.
+            if sum(len(item.data) for item, _, _ in changed if isinstance(item, Content)) > PARALLEL_MIN_BYTES:
                 return None
-            for (name, old), (new_name, new), item in zip(before, now, items, strict=True):
-                if name != new_name or (old != new and not self._same_part(item, old, new)):
-                    return None
+            if not all(self._same_part(item, old, new) for item, old, new in changed):
+                return None
             stored = self.records.load(self.outcome_slot)
             # Two runs may have replaced the two files in turn: the outcome must be
             # the one this record was written with.
             if stored["id"] != record["outcome"]:
                 return None
             outcome = _outcome(stored)
-        except (KeyError, IndexError, TypeError, ValueError):  # a damaged record of any shape
-            return None
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
+            return None  # a damaged record of any shape
         if before != now:  # the next run compares its files with these bytes
             self._point(now, record["outcome"])
         return outcome
@@ -135,7 +147,7 @@ class Memo:
         """Whether the file `item`, once cached under `old`, still gives the same part.
         Its new part is parsed here and cached under `new` for the full run that a
         difference leads to."""
-        if not isinstance(item, Content) or old.startswith("!"):
+        if not isinstance(item, Content) or not isinstance(old, str) or old.startswith("!"):
             return False
         before = self.store.load(old)
         if before is None:

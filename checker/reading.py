@@ -83,14 +83,14 @@ def read_parts(
     jobs = default_jobs() if jobs is None else max(1, jobs)
     known = repeat(None) if keys is None else iter(keys)
     if jobs == 1:
-        for item, entry in zip(items, known, strict=False):  # `known` may be endless
+        for item, entry in zip(items, known, strict=keys is not None):  # without keys, `known` is endless
             yield _serial(item, limits, store, entry)
         return
     listed = list(items)
     entries: list[str | None] = []
     found: list[Part | None] = []
     size = count = 0
-    for item, known_entry in zip(listed, known, strict=False):
+    for item, known_entry in zip(listed, known, strict=keys is not None):
         entry, part = _cached(item, limits, store, known_entry)
         entries.append(entry)
         found.append(part)

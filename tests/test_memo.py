@@ -14,15 +14,16 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import cache as cache_module
-from checker import engine
+from checker import engine, memo
 from checker.cache import Cache
 from checker.config import load_config
 from checker.engine import Report, check
@@ -127,6 +128,19 @@ def test_a_comment_added_at_the_end_changes_nothing(repo: Path, store: Cache, ev
     assert evaluated.calls == 1
 
 
+def test_more_changed_bytes_than_one_process_parses_go_to_the_full_run(
+    repo: Path, store: Cache, evaluated: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Past this many bytes the full run, parsing on every processor, is faster than
+    # comparing the changed files one at a time here.
+    run(repo, store)
+    monkeypatch.setattr(memo, "PARALLEL_MIN_BYTES", 100)
+    with (repo / SECURITY).open("a") as out:
+        out.write("# reviewed\n")
+    assert shown(run(repo, store)) == fresh(repo)
+    assert evaluated.calls == 2
+
+
 def test_a_comment_that_moves_lines_is_checked_again(repo: Path, store: Cache, evaluated: Spy) -> None:
     before = run(repo, store)
     name = "policies/assignments/second-owner.yaml"
@@ -193,7 +207,45 @@ def test_a_comment_in_the_configuration_changes_nothing(repo: Path, store: Cache
     run(repo, store)
     (repo / ".raci.yaml").write_text("# the CISO asked for this\nrules:\n  idle-party: warning\n")
     assert shown(run(repo, store)) == fresh(repo)
-    assert evaluated.calls == 2  # the rule's line moved: `rules:` findings would point elsewhere
+    assert evaluated.calls == 1  # where a built-in rule's name is written is in no finding
+
+
+def test_a_misspelt_rule_name_that_moves_is_checked_again(repo: Path, store: Cache, evaluated: Spy) -> None:
+    (repo / ".raci.yaml").write_text("rules:\n  idle-partyy: warning\n")
+    before = run(repo, store)
+    (repo / ".raci.yaml").write_text("# the CISO asked for this\nrules:\n  idle-partyy: warning\n")
+    after = run(repo, store)
+    assert evaluated.calls == 2  # its finding points at the name
+    assert shown(after) == fresh(repo)
+    lines = [f.location.line for report in (before, after) for f in report.findings if f.detail == "rules.idle-partyy"]
+    assert lines == [2, 3]
+
+
+def test_the_waiver_limit_and_the_loader_limits_decide_too(repo: Path, store: Cache, evaluated: Spy) -> None:
+    run(repo, store)
+    (repo / ".raci.yaml").write_text("waivers:\n  max_days: 30\n")
+    assert shown(run(repo, store)) == fresh(repo)
+    assert evaluated.calls == 2
+    (repo / ".raci.yaml").write_text("waivers:\n  max_days: 30\nlimits:\n  max_depth: 8\n")
+    assert shown(run(repo, store)) == fresh(repo)
+    assert evaluated.calls == 3
+
+
+def test_a_file_refused_then_readable_is_checked_again(repo: Path, store: Cache, evaluated: Spy) -> None:
+    outside = repo.parent / "outside.yaml"
+    outside.write_text(SECOND_OWNER)
+    link = repo / "policies" / "assignments" / "linked.yaml"
+    link.symlink_to(outside)  # a link out of the repository is refused, with a finding
+    refused = shown(run(repo, store))
+    assert refused == fresh(repo)
+    assert shown(run(repo, store)) == refused
+    assert evaluated.calls == 1
+    link.unlink()
+    link.write_text(SECOND_OWNER)  # the same bytes, now a file of the set
+    readable = shown(run(repo, store))
+    assert evaluated.calls == 2
+    assert readable == fresh(repo)
+    assert readable != refused
 
 
 def test_another_version_of_the_checker_does_not_recall(
@@ -222,11 +274,16 @@ def records(store: Cache) -> Iterator[Path]:
     return (p for p in store.of_kind("runs").root.rglob("*.json") if not p.name.startswith(".tmp-"))
 
 
-GARBAGE = [b"", b"not json", b"[]", b'{"key": 1}', b'{"key": "x", "value": {"files": 3}}']
+def damage_record(store: Cache, change: Callable[[dict[str, Any]], object]) -> None:
+    """Change the record's value (the entry keeps its own key, so the cache hands it over)."""
+    (path,) = (p for p in records(store) if "context" in json.loads(p.read_text())["value"])
+    entry = json.loads(path.read_text())
+    change(entry["value"])
+    path.write_text(json.dumps(entry))
 
 
-@pytest.mark.parametrize("garbage", GARBAGE)
-def test_a_damaged_record_is_a_miss_not_an_error(repo: Path, store: Cache, evaluated: Spy, garbage: bytes) -> None:
+@pytest.mark.parametrize("garbage", [b"", b"not json", b"[]", b'{"key": 1}'])
+def test_a_damaged_record_file_is_a_miss_not_an_error(repo: Path, store: Cache, evaluated: Spy, garbage: bytes) -> None:
     run(repo, store)
     for path in records(store):
         path.write_bytes(garbage)
@@ -234,21 +291,46 @@ def test_a_damaged_record_is_a_miss_not_an_error(repo: Path, store: Cache, evalu
     assert evaluated.calls == 2
 
 
+def first_file(value: dict[str, Any], identity: object) -> None:
+    value["files"][0][1] = identity
+
+
 @pytest.mark.parametrize(
-    "damage",
+    "change",
     [
+        lambda v: v.clear(),
         lambda v: v.update(outcome="../" * 20 + "etc/passwd"),
+        lambda v: v.update(outcome=None),
+        lambda v: v.update(files="policies"),
         lambda v: v.update(files=[["policies/parties.yaml"]]),
         lambda v: v["files"].reverse(),
         lambda v: v.update(context=v["context"][::-1]),
+        lambda v: first_file(v, 5),  # not a key at all
+        lambda v: first_file(v, None),
+        lambda v: first_file(v, "/etc/passwd"),  # a path, not a key: never opened
+        lambda v: first_file(v, "ab/../../../../../tmp/x"),
+        lambda v: first_file(v, "!" + "0" * 64),  # a refused file's identity where a file was read
+        lambda v: first_file(v, "0" * 64),  # a key with no entry
     ],
 )
-def test_a_record_of_another_shape_is_a_miss(repo: Path, store: Cache, evaluated: Spy, damage: object) -> None:
+def test_a_record_of_another_shape_is_a_miss(
+    repo: Path, store: Cache, evaluated: Spy, change: Callable[[dict[str, Any]], object]
+) -> None:
     run(repo, store)
-    (path,) = (p for p in records(store) if "context" in json.loads(p.read_text())["value"])
-    entry = json.loads(path.read_text())
-    damage(entry["value"])  # type: ignore[operator]
-    path.write_text(json.dumps(entry))
+    damage_record(store, change)
+    assert shown(run(repo, store)) == fresh(repo)
+    assert evaluated.calls == 2
+
+
+def test_an_entry_planted_outside_the_keys_is_never_read(repo: Path, store: Cache, evaluated: Spy) -> None:
+    # A record naming `../planted` as a file's old key: were it made into a path,
+    # the copy planted there would make the file look unchanged.
+    run(repo, store)
+    record = next(p for p in records(store) if "context" in json.loads(p.read_text())["value"])
+    _, real = json.loads(record.read_text())["value"]["files"][0]
+    planted = Path(os.path.normpath(store.root / ".." / "../planted.json"))
+    planted.write_text(json.dumps({"key": "../planted", "value": store.load(real)}))
+    damage_record(store, lambda v: first_file(v, "../planted"))
     assert shown(run(repo, store)) == fresh(repo)
     assert evaluated.calls == 2
 
@@ -299,18 +381,22 @@ def test_the_model_of_a_recalled_run_is_built_when_asked_for(repo: Path, store: 
     assert render("sarif", recalled) == render("sarif", computed)
 
 
-def test_a_recalled_model_survives_a_damaged_entry(repo: Path, store: Cache) -> None:
+def test_a_recalled_model_survives_a_damaged_entry(repo: Path, store: Cache, evaluated: Spy) -> None:
     computed = run(repo, store)
     for path in store.root.rglob("*.json"):
         if "runs" not in path.relative_to(store.root).parts:
             path.write_bytes(b"garbage")
     recalled = run(repo, store)
-    assert recalled.model.claims == computed.model.claims  # each file parsed again
+    assert evaluated.calls == 1  # recalled: the parts were not needed
+    assert recalled.model.claims == computed.model.claims  # and when they are, each file is parsed again
 
 
-def test_no_cache_remembers_nothing(repo: Path, tmp_path: Path) -> None:
-    run(repo, None)
-    assert not (tmp_path / "cache").exists()
+def test_no_cache_remembers_nothing(repo: Path) -> None:
+    command = [sys.executable, "-m", "checker", "check", "--no-cache", "--today", TODAY.isoformat()]
+    done = subprocess.run(command, cwd=repo, env=command_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "double-ownership" in done.stdout
+    assert not list(Path(os.environ["XDG_CACHE_HOME"]).rglob("*.json"))
 
 
 def test_a_revision_is_never_recalled_as_the_working_tree(
@@ -377,17 +463,25 @@ def test_any_sequence_of_edits_reports_what_a_fresh_run_does(
         assert shown(run(root, store, today)) == fresh(root, today), [EDITS[i][0] for i, _ in steps]
 
 
+def command_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 def test_the_command_recalls_across_processes(repo: Path) -> None:
-    """Two `raci check` processes: the second prints what the first did, and a
-    comment added in between changes nothing."""
+    """Two `raci check` processes with a comment added in between: the second prints
+    what the first did, from the remembered outcome (which it does not write again;
+    it only points the record at the file's new bytes)."""
     command = [sys.executable, "-m", "checker", "check", "--today", TODAY.isoformat()]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    first = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=60)
+    first = subprocess.run(command, cwd=repo, env=command_env(), capture_output=True, text=True, timeout=60)
     assert first.returncode == 1
     assert "double-ownership" in first.stdout
-    runs = Path(os.environ["XDG_CACHE_HOME"]) / "raci"
-    assert list(runs.rglob("runs/*/*.json"))
+    store = Cache()
+    (outcome,) = (p for p in records(store) if "findings" in json.loads(p.read_text())["value"])
+    (record,) = (p for p in records(store) if "context" in json.loads(p.read_text())["value"])
+    written = outcome.read_bytes(), record.read_bytes()
     with (repo / SECURITY).open("a") as out:
         out.write("# reviewed\n")
-    second = subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=60)
+    second = subprocess.run(command, cwd=repo, env=command_env(), capture_output=True, text=True, timeout=60)
     assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+    assert outcome.read_bytes() == written[0]
+    assert record.read_bytes() != written[1]
