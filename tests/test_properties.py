@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 
 from checker.config import load_config
 from checker.engine import Report, check
+from checker.finding import Finding, Location, Severity
 from checker.loader import load_bytes, resolve_plain
 from checker.reporters import REPORTERS, render
+from checker.reporters.json_ import finding_line, finding_to_json
 from tests.conftest import write_tree
 
 PARTY_IDS = ["ceo", "cio", "ciso", "cfo", "it-ops", "security-ops"]
@@ -674,3 +676,27 @@ def test_splits_that_add_up_exactly_never_yield_split_total_and_others_always_do
     report = _checked(data.draw(layouts(items)))
     for bid, exact in adds_up.items():
         assert _has(report, "split-total", bid) != exact, f"{bid}: adds up = {exact}"
+
+
+_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)  # controls, bidi, lone surrogates too
+_PLACE = st.builds(Location, _TEXT, st.integers(1, 10**6), st.integers(1, 10**4))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.builds(
+        Finding,
+        _TEXT,
+        st.sampled_from([Severity.ERROR, Severity.WARNING, Severity.INFO]),
+        _TEXT,
+        _TEXT,
+        _PLACE,
+        st.lists(_PLACE, max_size=3).map(tuple),
+        _TEXT,
+        st.booleans(),
+        st.none() | _PLACE,
+    )
+)
+def test_a_json_finding_line_is_what_json_dumps_writes(finding: Finding) -> None:
+    # `--format json` writes each finding itself, for speed; json.dumps is the reference.
+    assert finding_line(finding) == json.dumps(finding_to_json(finding), ensure_ascii=False)
