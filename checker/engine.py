@@ -129,8 +129,8 @@ def check(
     revision `at` that predates the policy set is an empty set, not an error.
     `store` caches each file's parsed and validated part (see `cache`) and, for
     the working tree, the outcome, recalled while no file changes its meaning
-    (see `memo`); `jobs` bounds the processes that parse a large set (default: one per
-    processor; see `reading`).
+    (see `memo`); `jobs` bounds the processes that parse a large set
+    (default: one per processor; see `reading`).
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no
     policy file is found, `ConfigError` when a configured folder is missing,
