@@ -152,7 +152,7 @@ def blob_key(kind: str, name: str, blob: str, limits: Limits) -> str:
 _HEX = frozenset("0123456789abcdef")
 
 
-def _is_key(entry: object) -> bool:
+def is_key(entry: object) -> bool:
     """A SHA-256 in hex, as every key here is: anything else (a damaged record's
     `../x`) is never made into a path."""
     return isinstance(entry, str) and len(entry) == 64 and _HEX.issuperset(entry)
@@ -179,6 +179,10 @@ class Cache:
         """A store for records of another kind, in a folder of their own beside these entries."""
         return Cache(self.base, kind)
 
+    def holds(self, entry: str) -> bool:
+        """Whether an entry is stored under `entry` (without reading it)."""
+        return is_key(entry) and self._path(entry).is_file()
+
     def _path(self, entry: str) -> Path:
         return self.root / entry[:2] / f"{entry}.json"
 
@@ -204,7 +208,7 @@ class Cache:
 
     def load(self, entry: str) -> Any:
         """The JSON value stored under `entry`, or None."""
-        if not _is_key(entry):
+        if not is_key(entry):
             return None
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
@@ -226,7 +230,7 @@ class Cache:
         return value.get("value")
 
     def save(self, entry: str, value: Any) -> None:
-        if not _is_key(entry):
+        if not is_key(entry):
             return
         path = self._path(entry)
         try:
@@ -241,8 +245,8 @@ class Cache:
                 with _suppressed():
                     os.unlink(temporary)
                 raise
-        except OSError:
-            pass  # a read-only or full disk: the run goes on without the cache
+        except (OSError, ValueError, RecursionError):
+            pass  # a read-only or full disk, or a value JSON cannot write: the run goes on without it
 
 
 class _suppressed:

@@ -145,7 +145,7 @@ def check(
         shown = Revision.resolve(at, folders[0]) if at is not None else None
         files = _files(folders, config, shown, missing_ok=empty_ok)
         # The working tree's outcome is remembered; a revision's parts are cached by blob.
-        memo = Memo(store, folders, config, day) if store is not None and shown is None else None
+        memo = Memo(store, folders, config, day, jobs) if store is not None and shown is None else None
         report = _check(files, folders, config, day, empty_ok=empty_ok, store=store, jobs=jobs, memo=memo)
         if base is None:
             return report

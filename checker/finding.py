@@ -79,5 +79,6 @@ class Finding:
 
 def fingerprint(rule: str, subject: str, detail: str) -> str:
     """A stable identity for a finding: unit-separated fields, SHA-256, 16 bytes in hex."""
-    data = "\x1f".join((rule, subject, detail)).encode("utf-8")
+    # surrogatepass: the same bytes for any real text, and no error on a lone surrogate
+    data = "\x1f".join((rule, subject, detail)).encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()[:32]

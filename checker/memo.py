@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, encode, key, salt
+from .cache import Cache, encode, is_key, key, salt
 from .config import Config
 from .finding import Finding, Location, Severity
 from .loader import Content, LoadedFile
-from .reading import PARALLEL_MIN_BYTES, read_part
+from .reading import PARALLEL_MIN_BYTES, default_jobs, read_part
 from .registry import RULES
 
 FORMAT = 1  # bump when the record below changes
@@ -59,10 +59,13 @@ class Outcome:
 class Memo:
     """The last outcome of runs on one set of folders with one configuration."""
 
-    def __init__(self, store: Cache, folders: Sequence[Path], config: Config, today: datetime.date) -> None:
+    def __init__(
+        self, store: Cache, folders: Sequence[Path], config: Config, today: datetime.date, jobs: int | None = None
+    ) -> None:
         self.store = store  # where the files' parts are
         self.records = store.of_kind("runs")
         self.limits = config.limits
+        self.jobs = default_jobs() if jobs is None else max(1, jobs)
         cwd = os.getcwd()
         # Which record: one per folder set and configuration file, run from one folder.
         # Its outcome is an entry of its own, replaced in place, so that the folder
@@ -111,11 +114,15 @@ class Memo:
                 changed = [
                     (item, old, new) for item, (_, old), (_, new) in zip(items, before, now, strict=True) if old != new
                 ]
-            # A file that changed is parsed here, in this process: past what the full
-            # run would parse on every processor, that run is the faster way.
-            if sum(len(item.data) for item, _, _ in changed if isinstance(item, Content)) > PARALLEL_MIN_BYTES:
+            # A changed file not cached yet is parsed here, in this process: when the
+            # full run would parse those files on several processors (as `reading`
+            # decides), that run is the faster way.
+            parse = [item.data for item, _, new in changed if isinstance(item, Content) and not self.store.holds(new)]
+            if self.jobs > 1 and len(parse) >= 2 and sum(map(len, parse)) >= PARALLEL_MIN_BYTES:
                 return None
             if not all(self._same_part(item, old, new) for item, old, new in changed):
+                return None
+            if not is_key(record["outcome"]):
                 return None
             stored = self.records.load(self.outcome_slot)
             # Two runs may have replaced the two files in turn: the outcome must be

@@ -128,17 +128,30 @@ def test_a_comment_added_at_the_end_changes_nothing(repo: Path, store: Cache, ev
     assert evaluated.calls == 1
 
 
-def test_more_changed_bytes_than_one_process_parses_go_to_the_full_run(
+def test_changed_files_the_full_run_would_parse_in_parallel_go_to_it(
     repo: Path, store: Cache, evaluated: Spy, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Past this many bytes the full run, parsing on every processor, is faster than
-    # comparing the changed files one at a time here.
+    # Two or more uncached files over the bound: the full run parses them on several
+    # processors, faster than comparing them one at a time here.
+    run(repo, store)
+    monkeypatch.setattr(memo, "PARALLEL_MIN_BYTES", 100)
+    for name in (SECURITY, "policies/parties.yaml"):
+        with (repo / name).open("a") as out:
+            out.write("# reviewed\n")
+    assert shown(check(config=load_config(cwd=repo), today=TODAY, store=store, jobs=2)) == fresh(repo)
+    assert evaluated.calls == 2
+
+
+def test_one_changed_file_is_compared_however_large(
+    repo: Path, store: Cache, evaluated: Spy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The full run would parse a single file in this process too: comparing it costs no more.
     run(repo, store)
     monkeypatch.setattr(memo, "PARALLEL_MIN_BYTES", 100)
     with (repo / SECURITY).open("a") as out:
         out.write("# reviewed\n")
-    assert shown(run(repo, store)) == fresh(repo)
-    assert evaluated.calls == 2
+    assert shown(check(config=load_config(cwd=repo), today=TODAY, store=store, jobs=2)) == fresh(repo)
+    assert evaluated.calls == 1
 
 
 def test_a_comment_that_moves_lines_is_checked_again(repo: Path, store: Cache, evaluated: Spy) -> None:
@@ -227,6 +240,7 @@ def test_the_waiver_limit_and_the_loader_limits_decide_too(repo: Path, store: Ca
     (repo / ".raci.yaml").write_text("waivers:\n  max_days: 30\n")
     assert shown(run(repo, store)) == fresh(repo)
     assert evaluated.calls == 2
+    # (the loader's limits are in every file's key too, and in the context through `cache.salt`)
     (repo / ".raci.yaml").write_text("waivers:\n  max_days: 30\nlimits:\n  max_depth: 8\n")
     assert shown(run(repo, store)) == fresh(repo)
     assert evaluated.calls == 3
@@ -300,7 +314,7 @@ def first_file(value: dict[str, Any], identity: object) -> None:
     "change",
     [
         lambda v: v.clear(),
-        lambda v: v.update(outcome="../" * 20 + "etc/passwd"),
+        lambda v: v.update(outcome="0" * 64),  # another outcome than the one stored
         lambda v: v.update(outcome=None),
         lambda v: v.update(files="policies"),
         lambda v: v.update(files=[["policies/parties.yaml"]]),
@@ -308,7 +322,7 @@ def first_file(value: dict[str, Any], identity: object) -> None:
         lambda v: v.update(context=v["context"][::-1]),
         lambda v: first_file(v, 5),  # not a key at all
         lambda v: first_file(v, None),
-        lambda v: first_file(v, "/etc/passwd"),  # a path, not a key: never opened
+        lambda v: first_file(v, "/etc/passwd"),  # a path, not a key (see the planted test below)
         lambda v: first_file(v, "ab/../../../../../tmp/x"),
         lambda v: first_file(v, "!" + "0" * 64),  # a refused file's identity where a file was read
         lambda v: first_file(v, "0" * 64),  # a key with no entry
@@ -319,6 +333,20 @@ def test_a_record_of_another_shape_is_a_miss(
 ) -> None:
     run(repo, store)
     damage_record(store, change)
+    assert shown(run(repo, store)) == fresh(repo)
+    assert evaluated.calls == 2
+
+
+def test_an_outcome_id_json_cannot_write_back_is_a_miss(repo: Path, store: Cache, evaluated: Spy) -> None:
+    # A lone surrogate reads from JSON but cannot be written as UTF-8: a recall that
+    # would point the record at new bytes with it must be a miss, not a traceback.
+    run(repo, store)
+    for path in records(store):
+        entry = json.loads(path.read_text())
+        entry["value"]["id" if "findings" in entry["value"] else "outcome"] = "\ud800"
+        path.write_text(json.dumps(entry))  # ASCII, with the surrogate as an escape
+    with (repo / SECURITY).open("a") as out:
+        out.write("# reviewed\n")
     assert shown(run(repo, store)) == fresh(repo)
     assert evaluated.calls == 2
 
