@@ -128,30 +128,26 @@ def test_a_comment_added_at_the_end_changes_nothing(repo: Path, store: Cache, ev
     assert evaluated.calls == 1
 
 
-def test_changed_files_the_full_run_would_parse_in_parallel_go_to_it(
-    repo: Path, store: Cache, evaluated: Spy, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("names", "calls"),
+    [
+        # The full run would parse one file in this process too: comparing it costs no more.
+        ((SECURITY,), 1),
+        # Two or more uncached files over the bound: the full run parses them on
+        # several processors, faster than comparing them one at a time here.
+        ((SECURITY, "policies/parties.yaml"), 2),
+    ],
+)
+def test_changed_files_are_compared_unless_the_full_run_would_parse_them_in_parallel(
+    repo: Path, store: Cache, evaluated: Spy, monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...], calls: int
 ) -> None:
-    # Two or more uncached files over the bound: the full run parses them on several
-    # processors, faster than comparing them one at a time here.
     run(repo, store)
     monkeypatch.setattr(memo, "PARALLEL_MIN_BYTES", 100)
-    for name in (SECURITY, "policies/parties.yaml"):
+    for name in names:
         with (repo / name).open("a") as out:
             out.write("# reviewed\n")
     assert shown(check(config=load_config(cwd=repo), today=TODAY, store=store, jobs=2)) == fresh(repo)
-    assert evaluated.calls == 2
-
-
-def test_one_changed_file_is_compared_however_large(
-    repo: Path, store: Cache, evaluated: Spy, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The full run would parse a single file in this process too: comparing it costs no more.
-    run(repo, store)
-    monkeypatch.setattr(memo, "PARALLEL_MIN_BYTES", 100)
-    with (repo / SECURITY).open("a") as out:
-        out.write("# reviewed\n")
-    assert shown(check(config=load_config(cwd=repo), today=TODAY, store=store, jobs=2)) == fresh(repo)
-    assert evaluated.calls == 1
+    assert evaluated.calls == calls
 
 
 def test_a_comment_that_moves_lines_is_checked_again(repo: Path, store: Cache, evaluated: Spy) -> None:
