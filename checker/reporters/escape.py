@@ -32,7 +32,9 @@ def _escaped(ch: str) -> str:
     return repr(ch)[1:-1]
 
 
-def _shown(text: str, keep: str) -> str:
+def shown(text: str, keep: str) -> str:
+    """`text` with every character that is not printable, except those in `keep`, shown
+    as its Python escape (`\\x1b`, `\\u2028`)."""
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() or ch in keep else _escaped(ch) for ch in text)
@@ -40,7 +42,7 @@ def _shown(text: str, keep: str) -> str:
 
 def terminal(text: str) -> str:
     """`text` with control characters (terminal escapes, line separators) shown, never obeyed."""
-    return _shown(text, "")
+    return shown(text, "")
 
 
 def markdown_cell(text: str) -> str:
@@ -60,7 +62,7 @@ def csv_cell(text: str) -> str:
     """A CSV cell that a spreadsheet shows as text, never runs as a formula, and
     whose control characters are shown as escapes (tabs and line breaks are a
     cell's own data, which CSV quoting keeps)."""
-    text = _shown(text, "\t\n")
+    text = shown(text, "\t\n")
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -68,7 +70,7 @@ def html_text(text: str) -> str:
     """Text or an attribute value of an HTML page: markup escaped, control
     characters shown as escapes (C0 controls cannot even be written as character
     references); tabs and line breaks are white space there."""
-    return html.escape(_shown(text, "\t\n"), quote=True)
+    return html.escape(shown(text, "\t\n"), quote=True)
 
 
 def xml_text(text: str) -> str:
