@@ -13,7 +13,7 @@ import dataclasses
 import datetime
 import functools
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +30,7 @@ from .loader import Content, Limits, LoadedFile
 from .memo import Listing, Memo, Outcome, cache_keys
 from .model import PolicySet
 from .paths import display_name, repository_root, shown_path
-from .reading import read_parts
+from .reading import Part, read_parts
 from .registry import RULES
 from .revision import Revision, load_at
 from .rules import schema as schema_rule
@@ -219,14 +219,7 @@ def _check(
             later = functools.partial(_model_of, items, keys, config.limits, store, jobs)
             return Report(recalled.findings, recalled.files, later, counts=recalled.counts)
         files = iter(items)
-    findings: list[Finding] = []
-    model = PolicySet()
-    count = 0
-    for name, part, found in read_parts(files, config.limits, store, jobs, keys):
-        count += 1
-        model.merge(part)
-        findings.extend(found)
-        model.files.append(name)
+    model, findings, count = _merged(read_parts(files, config.limits, store, jobs, keys))
     if not count:
         if empty_ok:
             return Report([], 0)
@@ -262,12 +255,21 @@ def _model_of(
 ) -> PolicySet:
     """The merged model of `items`, for a report whose outcome was recalled: each
     file's part is in the cache now (a changed file was parsed to recall it)."""
-    model = PolicySet()
     with _no_cyclic_collector():
-        for name, part, _ in read_parts(iter(items), limits, store, jobs, keys):
-            model.merge(part)
-            model.files.append(name)
-    return model
+        return _merged(read_parts(iter(items), limits, store, jobs, keys))[0]
+
+
+def _merged(parts: Iterable[Part]) -> tuple[PolicySet, list[Finding], int]:
+    """The files' parts merged in order, their own findings, and how many files there were."""
+    model = PolicySet()
+    findings: list[Finding] = []
+    count = 0
+    for name, part, found in parts:
+        count += 1
+        model.merge(part)
+        findings.extend(found)
+        model.files.append(name)
+    return model, findings, count
 
 
 def _new_since(report: Report, before: Report, revision: Revision) -> Report:
