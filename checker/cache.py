@@ -51,7 +51,7 @@ from .model import (
 )
 from .paths import repository_root
 
-FORMAT = 3  # bump when the encoding below changes
+FORMAT = 4  # bump when the encoding below changes
 _LETTER_INDEX = {letter: index for index, letter in enumerate(LETTERS)}
 _LETTER_CODES = frozenset(_LETTER_INDEX.values())
 
@@ -282,18 +282,7 @@ def _selector(selector: Selector | None) -> list[Any] | None:
 
 def encode(part: PolicySet, findings: list[Finding]) -> dict[str, Any]:
     return {
-        "findings": [
-            [
-                f.rule,
-                f.severity.value,
-                f.subject,
-                f.message,
-                list(f.location),
-                [list(r) for r in f.related],
-                f.detail,
-            ]
-            for f in findings
-        ],
+        "findings": [finding_row(f) for f in findings],
         "parties": [
             [
                 p.id,
@@ -449,18 +438,7 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     ]
     part.redefinitions = [Definition(d[0], d[1], loc(d[2])) for d in data["redefinitions"]]
     part.assignments = list(refs(data["assignments"]))
-    findings = [
-        Finding(
-            f[0],
-            Severity(f[1]),
-            f[2],
-            f[3],
-            Location(*f[4]),
-            tuple(Location(*r) for r in f[5]),
-            detail=f[6],
-        )
-        for f in data["findings"]
-    ]
+    findings = [finding_of(row) for row in data["findings"]]
     return part, findings
 
 
@@ -510,3 +488,49 @@ def _required(value: Ref | None) -> Ref:
     if value is None:
         raise ValueError("a split without a party")
     return value
+
+
+def finding_row(finding: Finding) -> list[Any]:
+    """A finding as a JSON list, file names in its locations: what `finding_of` reads."""
+    return [
+        finding.rule,
+        finding.severity.value,
+        finding.subject,
+        finding.message,
+        list(finding.location),
+        [list(r) for r in finding.related],
+        finding.detail,
+        finding.suppressed,
+        None if finding.waiver is None else list(finding.waiver),
+    ]
+
+
+_LEVELS = {level.value: level for level in Severity if level is not Severity.OFF}
+
+
+def finding_of(row: list[Any]) -> Finding:
+    """What `finding_row` wrote, checked field by field: a damaged row raises (ValueError,
+    KeyError or TypeError: a miss to every caller) and never reaches a reporter."""
+    rule, severity, subject, message, at, related, detail, suppressed, waiver = row
+    if type(rule) is not str or type(subject) is not str or type(message) is not str or type(detail) is not str:
+        raise ValueError("damaged finding")
+    if type(suppressed) is not bool:
+        raise ValueError("damaged finding")
+    return Finding(
+        rule,
+        _LEVELS[severity],
+        subject,
+        message,
+        _location(at),
+        tuple(map(_location, related)),
+        detail,
+        suppressed,
+        None if waiver is None else _location(waiver),
+    )
+
+
+def _location(value: list[Any]) -> Location:
+    file, line, column = value
+    if type(file) is not str or type(line) is not int or type(column) is not int:
+        raise ValueError("damaged location")
+    return Location(file, line, column)

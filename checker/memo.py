@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, encode, is_key, key, salt
+from .cache import Cache, encode, finding_of, finding_row, is_key, key, salt
 from .config import Config
-from .finding import Finding, Location, Severity
+from .finding import Finding
 from .loader import Content, LoadedFile
 from .reading import PARALLEL_MIN_BYTES, default_jobs, read_part
 from .registry import RULES
@@ -94,7 +94,7 @@ class Memo:
             if isinstance(item, Content):
                 out.append((item.name, key(item.name, item.data, self.limits)))
             else:
-                rows = json.dumps([_row(f) for f in item.findings], ensure_ascii=False)
+                rows = json.dumps([finding_row(f) for f in item.findings], ensure_ascii=False)
                 out.append((item.file, "!" + hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest()))
         return out
 
@@ -139,7 +139,7 @@ class Memo:
     def remember(self, now: Listing, outcome: Outcome) -> None:
         """Keep `outcome` as that of the files `now`."""
         made = _digest(self.context, *(identity for _, identity in now))
-        findings = [_row(f) for f in outcome.findings]
+        findings = [finding_row(f) for f in outcome.findings]
         self.records.save(
             self.outcome_slot, {"id": made, "findings": findings, "files": outcome.files, "counts": outcome.counts}
         )
@@ -174,20 +174,6 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _row(finding: Finding) -> list[Any]:
-    return [
-        finding.rule,
-        finding.severity.value,
-        finding.subject,
-        finding.message,
-        list(finding.location),
-        [list(r) for r in finding.related],
-        finding.detail,
-        finding.suppressed,
-        None if finding.waiver is None else list(finding.waiver),
-    ]
-
-
 def _outcome(data: Any) -> Outcome:
     counts = data["counts"]
     if not isinstance(counts, dict) or not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
@@ -195,33 +181,4 @@ def _outcome(data: Any) -> Outcome:
     files = data["files"]
     if type(files) is not int:
         raise ValueError("damaged file count")
-    return Outcome([_finding(row) for row in data["findings"]], files, counts)
-
-
-_LEVELS = {level.value: level for level in Severity if level is not Severity.OFF}
-
-
-def _finding(row: list[Any]) -> Finding:
-    rule, severity, subject, message, at, related, detail, suppressed, waiver = row
-    if type(rule) is not str or type(subject) is not str or type(message) is not str or type(detail) is not str:
-        raise ValueError("damaged finding")
-    if type(suppressed) is not bool:
-        raise ValueError("damaged finding")
-    return Finding(
-        rule,
-        _LEVELS[severity],
-        subject,
-        message,
-        _location(at),
-        tuple(map(_location, related)),
-        detail,
-        suppressed,
-        None if waiver is None else _location(waiver),
-    )
-
-
-def _location(value: list[Any]) -> Location:
-    file, line, column = value
-    if type(file) is not str or type(line) is not int or type(column) is not int:
-        raise ValueError("damaged location")
-    return Location(file, line, column)
+    return Outcome([finding_of(row) for row in data["findings"]], files, counts)

@@ -115,6 +115,32 @@ def test_a_damaged_entry_is_a_miss_not_an_error(
     assert json.loads(entry.read_bytes())["value"]["parties"]  # and written again, whole
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["schema", "error", "s", 7, ["policies/parties.yaml", 1, 1], [], "", False, None],  # a message not text
+        ["schema", "off", "s", "m", ["policies/parties.yaml", 1, 1], [], "", False, None],  # never a finding's level
+        ["schema", "error", "s", "m", ["policies/parties.yaml", 1], [], "", False, None],
+        ["schema", "error", "s", "m", ["policies/parties.yaml", 1, 1], [], "", False],
+    ],
+)
+def test_an_entry_with_a_damaged_finding_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row: list[object]
+) -> None:
+    # Read as it was, such a finding would only fail later, in a reporter.
+    root = repository(tmp_path, monkeypatch)
+    store = Cache(tmp_path / "c")
+    config = load_config(cwd=root)
+    first = render("json", check(config=config, store=store))
+    (entry,) = entries(tmp_path / "c")
+    stored = json.loads(entry.read_bytes())
+    stored["value"]["findings"] = [row]
+    entry.write_text(json.dumps(stored))
+    shutil.rmtree(store.of_kind("runs").root)
+    assert render("json", check(config=config, store=store)) == first
+    assert json.loads(entry.read_bytes())["value"]["findings"] != [row]  # parsed and written again
+
+
 def test_entries_are_plain_json_in_the_user_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert folder() == tmp_path / "xdg" / "raci"
