@@ -35,6 +35,7 @@ for every rule the checker implements, so a fast but wrong checker fails.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -309,7 +310,7 @@ def main() -> int:
 def _retitler(path: Path, original: bytes):
     """A function that gives the first duty of `path` a new title each call: the file
     means something else (no finding changes), so the rules run again."""
-    counter = iter(range(10**9))
+    counter = itertools.count()
     if b"title: " not in original:
         raise SystemExit(f"bench: no title to change in {path}")
 
@@ -322,7 +323,7 @@ def _retitler(path: Path, original: bytes):
 def _commenter(path: Path):
     """A function that adds a comment at the end of `path` each call: new bytes, the
     same meaning, so the last outcome is recalled."""
-    counter = iter(range(10**9))
+    counter = itertools.count()
 
     def edit() -> None:
         path.write_bytes(path.read_bytes() + f"# reviewed {next(counter)}\n".encode())
