@@ -16,10 +16,10 @@ each as a whole process, median of --runs, side by side in one session:
   run it (a large set is parsed on every processor), with its CPU time (all
   its processes), and again with `--jobs 1` (one process);
 - raci check, re-run, with the cache the previous runs filled (the pre-commit
-  and CI case), after one file of the set changed in one of two ways: a duty
-  retitled (its meaning changed: every rule runs again, on parts read from the
-  cache), and a comment added (its meaning did not: the last outcome is
-  recalled);
+  and CI case), after one file of the set changed in one of three ways: a duty
+  given another accountable party and a duty retitled (its meaning changed: the
+  rules run again on what the edit touched, see `checker/incremental.py`), and
+  a comment added (its meaning did not: the last outcome is recalled);
 - the peers, on the same files: check-jsonschema with our schemas (one run
   per kind of file, summed) and yamllint (`-d relaxed`). From --peer-once-at
   duties up (default 100,000) each peer runs once, capped at --peer-cap seconds.
@@ -40,6 +40,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -244,6 +245,7 @@ def main() -> int:
                     "full": ([python, "-c", FULL_LOAD, *files], None),
                     "cold": ([*check, "--no-cache"], None),
                     "alone": ([*check, "--no-cache", "--jobs", "1"], None),
+                    "new owner": (check, _reowner(changed, original, _active(folder))),
                     "retitled": (check, _retitler(changed, original)),
                     "commented": (check, _commenter(changed)),
                 },
@@ -252,10 +254,11 @@ def main() -> int:
             )
             changed.write_bytes(original)
             floor, full, alone = (timed[k].time for k in ("floor", "full", "alone"))
-            retitled, commented = timed["retitled"].time, timed["commented"].time
+            owner, retitled, commented = (timed[k].time for k in ("new owner", "retitled", "commented"))
             cold, cold_mem, out, cold_cpu = timed["cold"]
             out_alone = timed["alone"].out
             problems = verify(out, expected)
+            problems += [f"re-run, new owner: {p}" for p in verify(timed["new owner"].out, expected)]
             problems += [f"re-run, retitled: {p}" for p in verify(timed["retitled"].out, expected)]
             problems += [f"re-run, commented: {p}" for p in verify(timed["commented"].out, expected)]
             problems += [f"--jobs 1: {p}" for p in verify(out_alone, expected)]
@@ -277,6 +280,7 @@ def main() -> int:
                 "cold": cold,
                 "cold_cpu": cold_cpu,
                 "alone": alone,
+                "owner": owner,
                 "retitled": retitled,
                 "commented": commented,
                 "cold_mem": cold_mem,
@@ -290,7 +294,8 @@ def main() -> int:
             print(
                 f"{size:>7} duties: floor {floor:.3f}s  full load {full:.3f}s  raci {cold:.3f}s "
                 f"({cold / floor:.2f}x floor, CPU {cold_cpu:.3f}s, one process {alone:.3f}s)  "
-                f"re-run: retitled {retitled:.3f}s ({retitled / cold:.0%}), commented {commented:.3f}s "
+                f"re-run: new owner {owner:.3f}s ({owner / cold:.0%}), "
+                f"retitled {retitled:.3f}s ({retitled / cold:.0%}), commented {commented:.3f}s "
                 f"({commented / cold:.0%})  "
                 f"peak {cold_mem / 1024:.0f} MiB  "
                 f"check-jsonschema {_secs(cjs)}  yamllint {_secs(ylint)}  {problems or 'ok'}",
@@ -305,6 +310,34 @@ def main() -> int:
     for failure in failures:
         print(f"bench: WRONG RESULT: {failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _active(folder: Path) -> list[str]:
+    """The ids of the set's active parties, in file order."""
+    import yaml
+
+    active = []
+    for path in sorted((folder / "policies").rglob("*.yaml")):
+        for doc in yaml.load_all(path.read_bytes(), Loader=yaml.CSafeLoader):
+            if isinstance(doc, dict) and doc.get("kind") == "Parties":
+                active += [p["id"] for p in doc["parties"] if p.get("active", True)]
+    return active
+
+
+def _reowner(path: Path, original: bytes, active: list[str]):
+    """A function that gives a duty of `path` another accountable party each call, the
+    next active one: ownership moves (what `git blame` on a RACI file mostly shows),
+    and the errors stay those of `expected.json` (one active owner before and after)."""
+    text = original.decode()
+    named = next((m for m in re.finditer(r"accountable: ([\w.-]+)\n", text) if m.group(1) in active), None)
+    if named is None:
+        raise SystemExit(f"bench: no duty with one active accountable party in {path}")
+    others = itertools.cycle([party for party in active if party != named.group(1)])
+
+    def edit() -> None:
+        path.write_bytes((text[: named.start(1)] + next(others) + text[named.end(1) :]).encode())
+
+    return edit
 
 
 def _retitler(path: Path, original: bytes):
@@ -367,25 +400,28 @@ def write_results(out: Path, rows: list[dict], own: float, own_cold: float, runs
         "main process and worker processes together, on every processor. `raci CPU` is its processor time, "
         "all processes included; `one process` is the same check with `--jobs 1`. The floor and the peers run "
         "on one processor. Peak memory is that of the largest process. Each round runs every command once "
-        "(floor, full load, cold, one process, the two re-runs), so a slow spell of this shared machine slows "
+        "(floor, full load, cold, one process, the three re-runs), so a slow spell of this shared machine slows "
         "them alike.",
         "",
-        "The re-runs use the cache the earlier runs filled, after one duties file changed: `retitled` gives a "
-        "duty a new title (the file means something else, so every rule runs again on the parts read from the "
-        "cache), `commented` adds a comment at its end (new bytes, the same meaning: the last outcome is "
-        "recalled, see the README's cache section).",
+        "The re-runs use the cache the earlier runs filled, each after one duties file changed since the run "
+        "before it: `new owner` makes another active party accountable for a duty and `retitled` gives a duty a "
+        "new title (each written over the file's first bytes, so the earlier edits are undone too). The file "
+        "means something else, so the rules run again on what the edit touched (`checker/incremental.py`). "
+        "`commented` adds a comment at its end (new bytes, the same meaning: the last outcome is recalled). "
+        "See the README's cache section.",
         "",
         "| duties | MB | floor (events) | PyYAML full load | raci check (cold) | raci / floor | raci / full load "
         "| raci CPU | one process (`--jobs 1`) | one process / floor "
-        "| re-run, retitled | / cold | re-run, commented | / cold "
+        "| re-run, new owner | / cold | re-run, retitled | / cold | re-run, commented | / cold "
         "| peak MiB | check-jsonschema (x raci) | yamllint (x raci) | correct |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         lines.append(
             f"| {r['size']:,} | {r['bytes'] / 1e6:.1f} | {r['floor']:.3f} s | {r['full']:.3f} s | {r['cold']:.3f} s "
             f"| {r['cold'] / r['floor']:.2f}x | {r['cold'] / r['full']:.2f}x | {r['cold_cpu']:.3f} s "
             f"| {r['alone']:.3f} s | {r['alone'] / r['floor']:.2f}x "
+            f"| {r['owner']:.3f} s | {r['owner'] / r['cold']:.0%} "
             f"| {r['retitled']:.3f} s | {r['retitled'] / r['cold']:.0%} "
             f"| {r['commented']:.3f} s | {r['commented'] / r['cold']:.0%} "
             f"| {r['cold_mem'] / 1024:.0f} | {peer(r['check_jsonschema'], r)} "

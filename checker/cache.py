@@ -19,12 +19,14 @@ the file is simply parsed again.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
 import stat
 import sys
 import tempfile
+from collections.abc import Collection
 from decimal import Decimal
 from functools import cache
 from itertools import repeat
@@ -442,6 +444,12 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     return part, findings
 
 
+def funding(data: dict[str, Any], name: str, duties: Collection[str]) -> PolicySet:
+    """Of an entry's part, only the budgets that fund one of `duties` (see `incremental`)."""
+    rows = [b for b in data["budgets"] if any(ref[0] in duties for ref in b[9])]
+    return decode({**encode(PolicySet(), []), "budgets": rows}, name)[0]
+
+
 def _claim_columns(claims: list[Claim]) -> list[list[Any]]:
     """Claims as columns: the ids they name (each once), then for each claim the index
     of its duty and of its party among those ids, its letter's index in LETTERS, its
@@ -527,6 +535,36 @@ def finding_of(row: list[Any]) -> Finding:
         suppressed,
         None if waiver is None else _location(waiver),
     )
+
+
+def waiver_row(waiver: Waiver) -> list[Any]:
+    """A waiver as a JSON list, file names in its locations: what `waiver_of` reads."""
+    return [
+        waiver.rule,
+        waiver.subject,
+        waiver.reason,
+        waiver.expires,
+        list(waiver.location),
+        list(waiver.expires_at),
+        [[ref.id, *ref.location] for ref in waiver.approved_by],
+        waiver.ticket,
+    ]
+
+
+def waiver_of(row: list[Any]) -> Waiver:
+    """What `waiver_row` wrote, checked field by field like `finding_of`."""
+    rule, subject, reason, expires, at, expires_at, approvers, ticket = row
+    if not all(type(text) is str for text in (rule, subject, reason, expires)):
+        raise ValueError("damaged waiver")
+    if ticket is not None and type(ticket) is not str:
+        raise ValueError("damaged waiver")
+    datetime.date.fromisoformat(expires)  # what `waivers.apply` reads it with
+    approved = []
+    for party, *place in approvers:
+        if type(party) is not str:
+            raise ValueError("damaged waiver")
+        approved.append(Ref(party, _location(place)))
+    return Waiver(rule, subject, reason, expires, _location(at), _location(expires_at), tuple(approved), ticket)
 
 
 def _location(value: list[Any]) -> Location:

@@ -20,11 +20,18 @@ def evaluate(
 ) -> Iterator[Finding]:
     """Findings of every custom rule of the policy set; `overrides` (from `.raci.yaml`)
     win over a rule's own severity, so the configuration can also turn a rule on."""
-    overrides = overrides or {}
-    builtin = set(builtin)
+    yield from per_duty(model, builtin, overrides)
+    yield from across_duties(model, builtin, overrides)
+
+
+def per_duty(
+    model: PolicySet, builtin: Iterable[str], overrides: Mapping[str, Severity] | None = None
+) -> Iterator[Finding]:
+    """The findings of `require` rules, each about one duty, and of rules named like
+    a built-in one (see `checker.rules` on PER_DUTY)."""
     by_duty = model.claims_by_duty()
-    for rule in model.rules.values():
-        if rule.id in builtin:
+    for rule, severity in _evaluated(model, builtin, overrides):
+        if severity is None:
             yield Finding(
                 duplicate_id.ID,
                 duplicate_id.SEVERITY,
@@ -33,14 +40,52 @@ def evaluate(
                 rule.location,
                 detail="rule (built-in)",
             )
+        elif rule.type == "require":
+            yield from _require(model, rule, severity, by_duty)
+
+
+def across_duties(
+    model: PolicySet, builtin: Iterable[str], overrides: Mapping[str, Severity] | None = None
+) -> Iterator[Finding]:
+    """The findings of `separate` rules, each about a pair of duties."""
+    by_duty = model.claims_by_duty()
+    for rule, severity in _evaluated(model, builtin, overrides):
+        if severity is not None and rule.type == "separate":
+            yield from _separate(model, rule, severity, by_duty)
+
+
+def reads(model: PolicySet, duty: str) -> object:
+    """What `separate` rules read of one duty (see `checker.rules`): for each such
+    rule whose sides select it, which sides do, and its claims in the rule's
+    letters, places included; nothing for a duty no such rule selects."""
+    found = model.duties.get(duty)
+    if found is None:
+        return ()  # only defined duties are selected
+    claims = model.claims_by_duty().get(duty, ())
+    out = []
+    for rule in model.rules.values():
+        if rule.type != "separate":
+            continue
+        sides = tuple(side is not None and side.matches(found) for side in (rule.left, rule.right))
+        if any(sides):
+            out.append((rule.id, sides, tuple(claim for claim in claims if claim.letter in rule.letters)))
+    return tuple(out)
+
+
+def _evaluated(
+    model: PolicySet, builtin: Iterable[str], overrides: Mapping[str, Severity] | None
+) -> Iterator[tuple[CustomRule, Severity | None]]:
+    """Each rule with the severity it is evaluated at (None: it has a built-in rule's
+    name and is refused), leaving out those turned off."""
+    overrides = overrides or {}
+    builtin = set(builtin)
+    for rule in model.rules.values():
+        if rule.id in builtin:
+            yield rule, None
             continue
         severity = overrides.get(rule.id, Severity(rule.severity))
-        if severity is Severity.OFF:
-            continue
-        if rule.type == "require":
-            yield from _require(model, rule, severity, by_duty)
-        else:
-            yield from _separate(model, rule, severity, by_duty)
+        if severity is not Severity.OFF:
+            yield rule, severity
 
 
 def selected(model: PolicySet, selector: Selector | None) -> list[Duty]:

@@ -9,7 +9,6 @@ merged model; configured severities are applied here, never inside a rule.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import functools
 import gc
@@ -18,22 +17,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import custom, waivers
+from . import evaluation, waivers
 from .cache import Cache
 from .config import Config, ConfigError
 from .discover import PathError, discover, read_content
 from .errors import UserError
-from .finding import Finding, Location, Severity
+from .finding import Finding, Severity
 from .git import GitError
-from .hints import did_you_mean
 from .loader import Content, Limits, LoadedFile
-from .memo import Listing, Memo, Outcome, cache_keys
+from .memo import Listing, Memo, cache_keys
 from .model import PolicySet
 from .paths import display_name, repository_root, shown_path
 from .reading import Part, read_parts
-from .registry import RULES
 from .revision import Revision, load_at
-from .rules import schema as schema_rule
 
 
 class NoPolicyFiles(UserError):
@@ -219,35 +215,17 @@ def _check(
             later = functools.partial(_model_of, items, keys, config.limits, store, jobs)
             return Report(recalled.findings, recalled.files, later, counts=recalled.counts)
         files = iter(items)
-    model, findings, count = _merged(read_parts(files, config.limits, store, jobs, keys))
+    parts = read_parts(files, config.limits, store, jobs, keys)
+    model, findings, count = _merged(parts if memo is None else memo.indexed(parts))
     if not count:
         if empty_ok:
             return Report([], 0)
         raise NoPolicyFiles(f"no policy files found under {_shown(folders)}")
-    findings = _evaluate(model, findings, config, today)
-    report = Report(findings, count, model)
+    found = evaluation.raw(model, findings, config)
+    report = Report(evaluation.settled(found, model.waivers, config, today), count, model)
     if memo is not None:
-        memo.remember(listing, Outcome(report.findings, count, model.counts()))
+        memo.remember(listing, found, count, model)
     return report
-
-
-def _evaluate(model: PolicySet, findings: list[Finding], config: Config, today: datetime.date) -> list[Finding]:
-    """The files' own `findings` and every rule's on the merged `model`, with the
-    configured severities and the waivers applied, in reading order."""
-    findings.extend(_unknown_rule_names(config, model))
-    for rule in RULES.values():
-        findings.extend(rule.check(model))
-    findings.extend(custom.evaluate(model, RULES, config.severities))
-    findings = _apply_severities(findings, config)
-    findings = waivers.apply(
-        findings,
-        model.waivers,
-        today=today,
-        max_days=config.waiver_max_days,
-        severity=dict(config.severities),
-    )
-    findings.sort(key=Finding.sort_key)
-    return _distinct(findings)
 
 
 def _model_of(
@@ -289,53 +267,6 @@ def _new_since(report: Report, before: Report, revision: Revision) -> Report:
     ]
     baseline = Baseline(revision.name, revision.commit, len(report.findings) - len(kept))
     return report.narrowed(kept, baseline)
-
-
-def _distinct(findings: list[Finding]) -> list[Finding]:
-    """Number the details of findings that would otherwise share a fingerprint.
-
-    Rules give each finding a detail that tells it apart; what they cannot see
-    (the same problem twice in one file, a key written three times) gets `#2`,
-    `#3` here, in reading order, so a baseline never mistakes one for another.
-    """
-    seen: dict[tuple[str, str, str], int] = {}
-    out = []
-    for finding in findings:
-        identity = (finding.rule, finding.subject, finding.detail)
-        n = seen[identity] = seen.get(identity, 0) + 1
-        out.append(finding if n == 1 else dataclasses.replace(finding, detail=f"{finding.detail}#{n}"))
-    return out
-
-
-def _unknown_rule_names(config: Config, model: PolicySet) -> list[Finding]:
-    """Rule names in `.raci.yaml` that no built-in or custom rule has.
-
-    A finding rather than a refusal to run: a custom rule can be missing because
-    its Rules file is broken, and that file's own findings must still be seen.
-    """
-    known = set(RULES) | set(model.rules)
-    return [
-        schema_rule.finding(
-            config.rule_locations.get(name, Location(shown_path(config.file) if config.file else ".raci.yaml")),
-            f"rules: {name!r} is not a built-in or custom rule{did_you_mean(name, known)}; its severity is unused",
-            detail=f"rules.{name}",
-        )
-        for name in config.severities
-        if name not in known
-    ]
-
-
-def _apply_severities(findings: list[Finding], config: Config) -> list[Finding]:
-    if not config.severities:
-        return findings
-    out = []
-    for finding in findings:
-        level = config.severities.get(finding.rule)
-        if level is None:
-            out.append(finding)
-        elif level is not Severity.OFF:
-            out.append(dataclasses.replace(finding, severity=level))
-    return out
 
 
 def _shown(folders: Sequence[Path]) -> str:

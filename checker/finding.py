@@ -72,9 +72,11 @@ class Finding:
     def fingerprint(self) -> str:
         return fingerprint(self.rule, self.subject, self.detail)
 
-    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+    def sort_key(self) -> tuple[str, int, int, str, str, str, str, tuple[Location, ...]]:
+        """Reading order; a total order, so that findings gathered in any order (a
+        patched outcome, see `incremental`) are reported in one."""
         loc = self.location
-        return (loc.file, loc.line, loc.column, self.rule, self.subject, self.detail)
+        return (loc.file, loc.line, loc.column, self.rule, self.subject, self.detail, self.message, self.related)
 
 
 def fingerprint(rule: str, subject: str, detail: str) -> str:

@@ -1,5 +1,5 @@
-"""Early cutoff: a run whose every file means what it meant in the last run
-reports what that run reported, without merging the set or running a rule.
+"""Early cutoff: a run whose files mean what they meant in the last run reports
+what that run reported, and a run after an edit evaluates only what it touched.
 
 What a run reports depends on nothing but each file's part (what it adds to
 the model and its own findings, in file order), the configuration, the date
@@ -9,32 +9,40 @@ the cache (one record, replaced by each run) with the cache keys of the files
 it came from. A file whose bytes changed but whose part did not (a comment
 added or reworded, trailing white space) still counts as unchanged: its old
 part, in the cache under its old key, is compared with its new one, as build
-systems cut off a rebuild whose output came out the same. Any other change,
-one that only moves a line included, is a miss, and the run is done in full.
+systems cut off a rebuild whose output came out the same. When every part is
+the same, the outcome is recalled; when some changed, the kept findings are
+patched (see `incremental`), or, when that cannot be done, the run is done in
+full. A file added, removed or renamed is always a full run.
 
-The record is read like any cache entry (see `cache`): JSON, never through a
-link, and anything damaged, missing or of another shape is a miss.
+The outcome is kept as raw findings (see `evaluation`), settled again on each
+recall with the set's waivers, and an index of which files hold what. The
+record is read like any cache entry (see `cache`): JSON, never through a link,
+and anything damaged, missing or of another shape is a miss.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, encode, finding_of, finding_row, is_key, key, salt
+from . import cache, evaluation, incremental
+from .cache import Cache, decode, encode, finding_of, finding_row, is_key, key, salt, waiver_of, waiver_row
 from .config import Config
 from .finding import Finding
+from .incremental import Change, Index, Indexer, Kept, tallies
 from .loader import Content, LoadedFile
-from .reading import PARALLEL_MIN_BYTES, default_jobs, read_part
+from .model import PolicySet
+from .reading import PARALLEL_MIN_BYTES, Part, default_jobs, read_part
 from .registry import RULES
 
-FORMAT = 1  # bump when the record below changes
+FORMAT = 2  # bump when the record below changes
 
 # (name, identity) per file, in reading order: a file's cache key, or for a file
 # that was refused or could not be read, a digest of the findings that say so
@@ -64,14 +72,20 @@ class Memo:
     ) -> None:
         self.store = store  # where the files' parts are
         self.records = store.of_kind("runs")
+        self.config = config
+        self.today = today
         self.limits = config.limits
         self.jobs = default_jobs() if jobs is None else max(1, jobs)
+        self._indexer = Indexer()
         cwd = os.getcwd()
         # Which record: one per folder set and configuration file, run from one folder.
-        # Its outcome is an entry of its own, replaced in place, so that the folder
-        # holds two files per slot however many runs there were.
+        # Its outcome and the outcome's index are entries of their own, each replaced
+        # in place, so that the folder holds three files per slot however many runs
+        # there were; the index is read and written only when it is needed.
         self.slot = _digest("memo-slot", str(FORMAT), cwd, str(config.file), *(str(p.resolve()) for p in folders))
         self.outcome_slot = _digest(self.slot, "outcome")
+        self.index_slot = _digest(self.slot, "index")
+        self._rows: dict[int, tuple[Finding, list[Any]]] = {}  # id -> each recalled finding, and its row
         # What besides the files decides the outcome. The configuration's own
         # fields, not its file's bytes, so that a comment there changes nothing;
         # and only the places of rule names that are not built in, since only a
@@ -99,29 +113,36 @@ class Memo:
         return out
 
     def recall(self, items: Sequence[Content | LoadedFile], now: Listing) -> Outcome | None:
-        """The last outcome, if every file in `now` (the listing of `items`) means what
-        the last run's did; else None."""
+        """The outcome for `items` (whose listing is `now`) from the last one: recalled
+        if every file means what it did, patched if only duties' shares changed;
+        None when the run must be done in full."""
         record = self.records.load(self.slot)
         try:
             if not isinstance(record, dict) or record.get("context") != self.context:
                 return None
             before = [(name, identity) for name, identity in record["files"]]
-            if before == now:
-                changed = []
-            elif [name for name, _ in before] != [name for name, _ in now]:
+            if [name for name, _ in before] != [name for name, _ in now]:
                 return None  # a file added, removed or renamed
-            else:
-                changed = [
-                    (item, old, new) for item, (_, old), (_, new) in zip(items, before, now, strict=True) if old != new
-                ]
+            changed = [
+                position for position, ((_, old), (_, new)) in enumerate(zip(before, now, strict=True)) if old != new
+            ]
             # A changed file not cached yet is parsed here, in this process: when the
             # full run would parse those files on several processors (as `reading`
             # decides), that run is the faster way.
-            parse = [item.data for item, _, new in changed if isinstance(item, Content) and not self.store.holds(new)]
+            parse = [
+                item.data
+                for item, (_, new) in ((items[p], now[p]) for p in changed)
+                if isinstance(item, Content) and not self.store.holds(new)
+            ]
             if self.jobs > 1 and len(parse) >= 2 and sum(map(len, parse)) >= PARALLEL_MIN_BYTES:
                 return None
-            if not all(self._same_part(item, old, new) for item, old, new in changed):
-                return None
+            changes = []
+            for position in changed:
+                change = self._change(position, items[position], before[position][1], now[position][1])
+                if change is None:
+                    return None
+                if isinstance(change, Change):
+                    changes.append(change)
             if not is_key(record["outcome"]):
                 return None
             stored = self.records.load(self.outcome_slot)
@@ -129,41 +150,137 @@ class Memo:
             # the one this record was written with.
             if stored["id"] != record["outcome"]:
                 return None
-            outcome = _outcome(stored)
+            kept = self._kept(stored)
+            patched: tuple[Kept, Index] | None = None
+            if changes:
+                index = _index(self.records.load(self.index_slot), stored["index"])
+                patched = incremental.patch(kept, index, changes, functools.partial(self._part, now), self.config)
+                if patched is None:
+                    return None
+            outcome = kept if patched is None else patched[0]
+            findings = evaluation.settled(outcome.raw, outcome.waivers, self.config, self.today)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
             return None  # a damaged record of any shape
-        if before != now:  # the next run compares its files with these bytes
+        if patched is not None:
+            self._keep_patched(now, stored, kept, index, *patched)
+        elif before != now:  # the next run compares its files with these bytes
             self._point(now, record["outcome"])
-        return outcome
+        return Outcome(findings, outcome.files, outcome.counts)
 
-    def remember(self, now: Listing, outcome: Outcome) -> None:
-        """Keep `outcome` as that of the files `now`."""
+    def indexed(self, parts: Iterable[Part]) -> Iterator[Part]:
+        """`parts`, as they go by noting what each holds, for `remember`."""
+        self._indexer = Indexer()
+        for part in parts:
+            self._indexer.add(part[1])
+            yield part
+
+    def remember(self, now: Listing, raw: list[Finding], files: int, model: PolicySet) -> None:
+        """Keep the raw findings of the files `now`, whose parts went through `indexed`
+        and were merged into `model`."""
+        kept = Kept(raw, files, model.counts(), tallies(model, self.config), model.waivers)
+        self._keep(now, kept, self._indexer.index(model))
+
+    def _keep_patched(self, now: Listing, stored: Any, was: Kept, index: Index, kept: Kept, moved: Index) -> None:
+        """Keep a patched outcome: when its findings, counts and index came out the
+        same (a duty retitled), only the record's file keys change; the index is
+        written again only when it changed."""
+        same_index = moved is index
+        if same_index and kept.raw is was.raw and kept.counts == was.counts and kept.tallies == was.tallies:
+            self._point(now, stored["id"])
+        else:
+            self._keep(now, kept, moved, stored["index"] if same_index else None)
+
+    def _keep(self, now: Listing, kept: Kept, index: Index, index_id: str | None = None) -> None:
+        """Keep `kept` as the outcome of the files `now`, and `index` unless it is
+        already kept under `index_id`."""
         made = _digest(self.context, *(identity for _, identity in now))
-        findings = [finding_row(f) for f in outcome.findings]
-        self.records.save(
-            self.outcome_slot, {"id": made, "findings": findings, "files": outcome.files, "counts": outcome.counts}
-        )
+        if index_id is None:
+            index_id = made
+            value = {
+                "id": made,
+                "shares": index.shares,
+                "directory": index.directory,
+                "funders": index.funders,
+                "funding": index.funding,
+            }
+            self.records.save(self.index_slot, value)
+        # A recalled finding is written back as the row it was read from.
+        rows = self._rows
+        outcome = {
+            "id": made,
+            "index": index_id,
+            "raw": [rows[id(f)][1] if id(f) in rows else finding_row(f) for f in kept.raw],
+            "files": kept.files,
+            "counts": kept.counts,
+            "tallies": kept.tallies,
+            "waivers": [waiver_row(w) for w in kept.waivers],
+        }
+        self.records.save(self.outcome_slot, outcome)
         self._point(now, made)
+
+    def _kept(self, data: Any) -> Kept:
+        """What a run kept, from its outcome entry; raises on anything damaged."""
+        counts = data["counts"]
+        if not isinstance(counts, dict) or not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
+            raise ValueError("damaged counts")
+        files = data["files"]
+        if type(files) is not int:
+            raise ValueError("damaged file count")
+        counted = data["tallies"]
+        for counts_ in counted.values():
+            if not all(isinstance(k, str) and type(v) is int for k, v in counts_.items()):
+                raise ValueError("damaged tally")
+        rows = data["raw"]
+        raw = [finding_of(row) for row in rows]
+        waivers = [waiver_of(row) for row in data["waivers"]]
+        self._rows = {id(finding): (finding, row) for finding, row in zip(raw, rows, strict=True)}
+        return Kept(raw, files, counts, counted, waivers)
 
     def _point(self, now: Listing, made: str) -> None:
         # A recall that only updates the files' keys rewrites this short record, not
         # every finding.
         self.records.save(self.slot, {"context": self.context, "files": [list(pair) for pair in now], "outcome": made})
 
-    def _same_part(self, item: Content | LoadedFile, old: str, new: str) -> bool:
-        """Whether the file `item`, once cached under `old`, still gives the same part.
-        Its new part is parsed here and cached under `new` for the full run that a
-        difference leads to."""
+    def _change(self, position: int, item: Content | LoadedFile, old: str, new: str) -> Change | bool | None:
+        """How the file `item` at `position`, once cached under `old`, changed: True if
+        its part is the same, None if that cannot be told. Its new part is parsed
+        here and cached under `new`, for the full run a difference may lead to."""
         if not isinstance(item, Content) or not isinstance(old, str) or old.startswith("!"):
-            return False
+            return None
         before = self.store.load(old)
         if before is None:
-            return False
+            return None
         after = self.store.load(new)
         if after is None:
             after = encode(*read_part(item.name, item.data, self.limits))
             self.store.save(new, after)
-        return _text(before) == _text(after)
+        if _text(before) == _text(after):
+            return True
+        then, now = _decoded(before, item.name), _decoded(after, item.name)
+        if then is None or now is None:
+            return None
+        return Change(position, before, after, then, now)
+
+    def _part(self, now: Listing, position: int, funding: Collection[str] | None = None) -> PolicySet | None:
+        """The cached part of the unchanged file at `position` (see `incremental.Load`)."""
+        if not 0 <= position < len(now):
+            return None
+        name, identity = now[position]
+        if funding is None:
+            found = self.store.get(identity, name)
+            return None if found is None else found[0]
+        entry = self.store.load(identity)
+        try:
+            return None if entry is None else cache.funding(entry, name, funding)
+        except Exception:  # a damaged entry of any shape is a miss
+            return None
+
+
+def _decoded(entry: Any, name: str) -> tuple[PolicySet, list[Finding]] | None:
+    try:
+        return decode(entry, name)
+    except Exception:  # a damaged entry of any shape is a miss
+        return None
 
 
 def _digest(*fields: str) -> str:
@@ -174,11 +291,14 @@ def _text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _outcome(data: Any) -> Outcome:
-    counts = data["counts"]
-    if not isinstance(counts, dict) or not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
-        raise ValueError("damaged counts")
-    files = data["files"]
-    if type(files) is not int:
-        raise ValueError("damaged file count")
-    return Outcome([finding_of(row) for row in data["findings"]], files, counts)
+def _index(data: Any, index_id: str) -> Index:
+    """The index kept under `index_id`; raises on anything damaged or another one."""
+    if data["id"] != index_id:
+        raise ValueError("another run's index")
+    shares, directory, funders, funding = data["shares"], data["directory"], data["funders"], data["funding"]
+    if not all(type(p) is int for p in directory):
+        raise ValueError("damaged index")
+    for places in [*shares.values(), *funders.values(), *funding.values()]:
+        if not isinstance(places, list):
+            raise ValueError("damaged index")
+    return Index(shares, directory, funders, funding)

@@ -2,8 +2,9 @@
 remembered outcome, and anything that could change an outcome is a miss.
 
 Every comparison is with a run without the cache (`store=None`), which never
-recalls anything. `engine._evaluate` (the rules) is replaced by a spy, so a
-test can tell a recalled outcome from a computed one.
+recalls anything. `evaluation.raw` (every rule on the whole set) and
+`incremental.patch` (the rules on what an edit touched) are replaced by spies,
+so that a test can tell a recalled outcome from a computed one.
 """
 
 from __future__ import annotations
@@ -23,88 +24,41 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checker import cache as cache_module
-from checker import engine, memo
+from checker import memo
 from checker.cache import Cache
 from checker.config import load_config
-from checker.engine import Report, check
+from checker.engine import check
 from checker.reporters import render
 from tests.gitrepo import Repo
-
-ROOT = Path(__file__).resolve().parents[1]
-TODAY = datetime.date(2026, 12, 1)
-SECURITY = "policies/duties/security.yaml"
-# A second accountable party on the bundled incident-response duty: the set has a finding.
-SECOND_OWNER = (
-    "apiVersion: raci/v1\nkind: Assignments\nassignments:\n  - duty: sec.incident-response\n    accountable: cio\n"
+from tests.recall_support import (
+    ROOT,
+    SECOND_OWNER,
+    SECURITY,
+    TODAY,
+    Spy,
+    bundled_repo,
+    edit,
+    fresh,
+    records,
+    run,
+    shown,
+    spying,
 )
-
-
-class Spy:
-    """Counts the runs that evaluated the rules, except those without the cache."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.counting = True
 
 
 @pytest.fixture
 def evaluated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
-    spy = Spy()
-    real = engine._evaluate
-
-    def counting(*args: object, **kwargs: object) -> object:
-        spy.calls += spy.counting
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(engine, "_evaluate", counting)
-    SPIES.append(spy)
-    yield spy
-    SPIES.remove(spy)
-
-
-SPIES: list[Spy] = []
+    yield from spying(monkeypatch)
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The bundled policy set plus a double ownership, in a folder that is a repository root."""
-    root = tmp_path / "repo"
-    shutil.copytree(ROOT / "policies", root / "policies")
-    (root / "policies" / "assignments" / "second-owner.yaml").write_text(SECOND_OWNER)
-    (root / ".git").mkdir()
-    monkeypatch.chdir(root)
-    return root
+    return bundled_repo(tmp_path, monkeypatch)
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> Cache:
     return Cache(tmp_path / "cache")
-
-
-def run(root: Path, store: Cache | None, today: datetime.date = TODAY) -> Report:
-    return check(config=load_config(cwd=root), today=today, store=store)
-
-
-def shown(report: Report) -> str:
-    return render("json", report)
-
-
-def fresh(root: Path, today: datetime.date = TODAY) -> str:
-    """The report of a run without the cache (not counted as an evaluation)."""
-    for spy in SPIES:
-        spy.counting = False
-    try:
-        return shown(run(root, None, today))
-    finally:
-        for spy in SPIES:
-            spy.counting = True
-
-
-def edit(root: Path, name: str, old: str, new: str) -> None:
-    path = root / name
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_an_unchanged_set_is_recalled_not_checked(repo: Path, store: Cache, evaluated: Spy) -> None:
@@ -281,10 +235,6 @@ def test_another_working_folder_does_not_recall(
     assert evaluated.calls == 2
 
 
-def records(store: Cache) -> Iterator[Path]:
-    return (p for p in store.of_kind("runs").root.rglob("*.json") if not p.name.startswith(".tmp-"))
-
-
 def damage_record(store: Cache, change: Callable[[dict[str, Any]], object]) -> None:
     """Change the record's value (the entry keeps its own key, so the cache hands it over)."""
     (path,) = (p for p in records(store) if "context" in json.loads(p.read_text())["value"])
@@ -339,7 +289,7 @@ def test_an_outcome_id_json_cannot_write_back_is_a_miss(repo: Path, store: Cache
     run(repo, store)
     for path in records(store):
         entry = json.loads(path.read_text())
-        entry["value"]["id" if "findings" in entry["value"] else "outcome"] = "\ud800"
+        entry["value"]["outcome" if "context" in entry["value"] else "id"] = "\ud800"
         path.write_text(json.dumps(entry))  # ASCII, with the surrogate as an escape
     with (repo / SECURITY).open("a") as out:
         out.write("# reviewed\n")
@@ -372,9 +322,9 @@ def test_an_entry_planted_outside_the_keys_is_never_read(repo: Path, store: Cach
 )
 def test_a_damaged_finding_is_a_miss(repo: Path, store: Cache, evaluated: Spy, finding: list[object]) -> None:
     run(repo, store)
-    (path,) = (p for p in records(store) if "findings" in json.loads(p.read_text())["value"])
+    (path,) = (p for p in records(store) if "raw" in json.loads(p.read_text())["value"])
     entry = json.loads(path.read_text())
-    entry["value"]["findings"][0] = finding
+    entry["value"]["raw"][0] = finding
     path.write_text(json.dumps(entry))
     assert shown(run(repo, store)) == fresh(repo)
     assert evaluated.calls == 2
@@ -501,7 +451,7 @@ def test_the_command_recalls_across_processes(repo: Path) -> None:
     assert first.returncode == 1
     assert "double-ownership" in first.stdout
     store = Cache()
-    (outcome,) = (p for p in records(store) if "findings" in json.loads(p.read_text())["value"])
+    (outcome,) = (p for p in records(store) if "raw" in json.loads(p.read_text())["value"])
     (record,) = (p for p in records(store) if "context" in json.loads(p.read_text())["value"])
     written = outcome.read_bytes(), record.read_bytes()
     with (repo / SECURITY).open("a") as out:

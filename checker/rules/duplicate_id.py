@@ -35,6 +35,7 @@ from ..model import PolicySet
 
 ID = "duplicate-id"
 SEVERITY = Severity.ERROR
+PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
 
 
 def check(model: PolicySet) -> Iterator[Finding]:

@@ -35,7 +35,14 @@ from ..model import PolicySet
 ID = "funder-without-role"
 SEVERITY = Severity.WARNING
 
+PER_BUDGET = True  # a finding depends on one budget and the duties it funds: see checker.rules
 _OWNER_OR_DOER = frozenset(("accountable", "responsible"))
+
+
+def reads(model: PolicySet, duty: str) -> object:
+    """Who is accountable or responsible for a duty: what a budget that funds it
+    checks its funders against."""
+    return frozenset(c.party for c in model.claims_by_duty().get(duty, ()) if c.letter in _OWNER_OR_DOER)
 
 
 def check(model: PolicySet) -> Iterator[Finding]:

@@ -21,7 +21,8 @@ Passing example::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Mapping
 
 from ..finding import Finding, Severity
 from ..model import PolicySet
@@ -30,10 +31,22 @@ ID = "idle-party"
 SEVERITY = Severity.INFO
 
 
+def tally(model: PolicySet, duty: str) -> list[str]:
+    """The parties a defined duty's claims name, once per claim: the count of each
+    over every duty is all this rule needs of the duties (see `checker.rules`)."""
+    if duty not in model.duties:
+        return []
+    return [claim.party for claim in model.claims_by_duty().get(duty, ())]
+
+
 def check(model: PolicySet) -> Iterator[Finding]:
-    holding = {claim.party for claim in model.claims if claim.duty in model.duties}
+    return check_tally(model, Counter(claim.party for claim in model.claims if claim.duty in model.duties))
+
+
+def check_tally(model: PolicySet, held: Mapping[str, int]) -> Iterator[Finding]:
+    """The findings, given how many claims on defined duties name each party."""
     for party in model.parties.values():
-        if party.active and party.id not in holding:
+        if party.active and not held.get(party.id):
             yield Finding(
                 ID,
                 SEVERITY,

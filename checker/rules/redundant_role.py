@@ -38,6 +38,7 @@ from ..model import LETTERS, Claim, PolicySet
 
 ID = "redundant-role"
 SEVERITY = Severity.WARNING
+PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
 
 _OWNER_AND_DOER = frozenset(("accountable", "responsible"))
 

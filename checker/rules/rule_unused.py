@@ -35,6 +35,13 @@ ID = "rule-unused"
 SEVERITY = Severity.WARNING
 
 
+def reads(model: PolicySet, duty: str) -> object:
+    """What a selector matches a defined duty on: its domain and tags (its id never
+    changes); nothing while the set has no custom rule."""
+    found = model.duties.get(duty)
+    return None if found is None or not model.rules else (found.domain, found.tags)
+
+
 def check(model: PolicySet) -> Iterator[Finding]:
     duties = list(model.duties.values())
     for rule in model.rules.values():

@@ -33,6 +33,14 @@ ID = "unknown-duty"
 SEVERITY = Severity.ERROR
 
 
+def reads(model: PolicySet, duty: str) -> object:
+    """Whether a duty is defined (the suggestions name defined duties), and if it
+    is not, where Assignments entries name it."""
+    if duty in model.duties:
+        return True
+    return tuple(ref.location for ref in model.assignments if ref.id == duty)
+
+
 def check(model: PolicySet) -> Iterator[Finding]:
     duties = model.duties
     suggester = Suggester(duties)

@@ -1,0 +1,325 @@
+"""A re-run after an edit evaluates only the duties the edit touched.
+
+The last run's raw findings (see `evaluation`) are kept by `memo` with the
+set's waivers (to settle them with) and an index: which files hold part of
+each duty's share (its definitions, and the claims and Assignments entries
+that name it), which files define parties or custom rules (the directory),
+and which files define the budgets that fund each duty. When the edited files
+changed the shares of some duties and nothing else (no party, pool, budget,
+custom rule or waiver), two small models are built from the directory and
+the files that hold the touched duties' shares: one with the edited files as
+they were, one as they are. Everything in them but the touched shares is the
+same in both.
+
+Each check is then treated as it declares (see `checker.rules`):
+
+- one whose `reads` of every touched duty is unchanged keeps its findings;
+- `PER_DUTY` runs on both models: what it found before is taken out of the
+  kept findings and what it finds now is put in. Its findings about untouched
+  duties, and those about no duty, come out the same in both and cancel;
+- `PER_BUDGET` does the same, on models that also hold each budget funding a
+  touched duty and the shares of every duty such a budget funds;
+- a `tally` check's counts are kept, updated by the touched duties' tallies,
+  and its findings made again from them;
+- any other means the run is done in full, as does a finding to take out that
+  is not kept (the kept findings are then not what they should be).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+from .config import Config
+from .evaluation import Check, checks, severities
+from .finding import Finding
+from .model import Claim, Definition, PolicySet, Ref, Waiver
+
+
+class Index(NamedTuple):
+    """Where things are, by the position of each file in reading order."""
+
+    shares: dict[str, list[int]]  # duty -> the files holding part of its share, ascending
+    directory: list[int]  # files that define parties or custom rules
+    funders: dict[str, list[int]]  # duty -> the files defining the budgets that fund it
+    funding: dict[str, list[str]]  # duty -> the parties with a split in a budget that funds it
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What a run leaves for the next, beside its index: its raw findings, file and
+    entity counts, each tally check's counts, and the set's waivers (to settle the
+    raw findings with)."""
+
+    raw: list[Finding]
+    files: int
+    counts: dict[str, int]
+    tallies: dict[str, dict[str, int]]
+    waivers: list[Waiver]
+
+
+class Change(NamedTuple):
+    """A file whose part changed: its position, its cache entries and its parts
+    (model and own findings) before and after."""
+
+    position: int
+    before_entry: dict[str, Any]
+    after_entry: dict[str, Any]
+    before: tuple[PolicySet, list[Finding]]
+    after: tuple[PolicySet, list[Finding]]
+
+
+class Indexer:
+    """Builds a run's index from its parts, in reading order, as they go by, and
+    from the merged model at the end."""
+
+    def __init__(self) -> None:
+        self._shares: dict[str, list[int]] = {}
+        self._directory: list[int] = []
+        self._next = 0
+
+    def add(self, part: PolicySet) -> None:
+        position, self._next = self._next, self._next + 1
+        for duty in duties_in(part):
+            self._shares.setdefault(duty, []).append(position)
+        if part.parties or part.rules:
+            self._directory.append(position)
+
+    def index(self, model: PolicySet) -> Index:
+        """The index, once every part of `model` went by."""
+        position = {name: index for index, name in enumerate(model.files)}
+        funders: dict[str, list[int]] = {}
+        funding: dict[str, set[str]] = {}
+        for budget in model.budgets.values():  # the first definition of each: the one the rules see
+            # A file not known by name is a position no file has: a re-run that needs it runs in full.
+            at = position.get(budget.location.file, -1)
+            for ref in budget.funds:
+                places = funders.setdefault(ref.id, [])
+                if at not in places:
+                    bisect.insort(places, at)
+                funding.setdefault(ref.id, set()).update(split.party.id for split in budget.splits)
+        parties = {duty: sorted(names) for duty, names in funding.items()}
+        return Index(self._shares, self._directory, funders, parties)
+
+
+def tallies(model: PolicySet, config: Config) -> dict[str, dict[str, int]]:
+    """Each tally check's counts over every duty of the whole `model`."""
+    duties = model.duties.keys() | model.claims_by_duty().keys()
+    out = {}
+    for check in checks(config):
+        if check.tally is not None and check.scope == "tally":
+            out[check.name] = dict(Counter(name for duty in duties for name in check.tally(model, duty)))
+    return out
+
+
+def duties_in(part: PolicySet) -> set[str]:
+    """The duties whose share `part` holds some of."""
+    found = set(part.duties)
+    found.update(claim.duty for claim in part.claims)
+    found.update(ref.id for ref in part.assignments)
+    found.update(again.id for again in part.redefinitions if again.entity == "duty")
+    return found
+
+
+class Load(Protocol):
+    def __call__(self, position: int, funding: Collection[str] | None = None) -> PolicySet | None:
+        """The cached part of the unchanged file at `position`; with `funding`, only
+        its budgets that fund one of those duties. None if it cannot be had."""
+
+
+def patch(kept: Kept, index: Index, changes: list[Change], load: Load, config: Config) -> tuple[Kept, Index] | None:
+    """`kept` and its `index` brought up to date with `changes` (in reading order),
+    loading unchanged files' parts with `load`; None when the run must be done in full."""
+    if any(_rest(change.before_entry) != _rest(change.after_entry) for change in changes):
+        return None  # a party, pool, budget, custom rule or waiver changed: every duty may read it
+    parts = {change.position: (change.before[0], change.after[0]) for change in changes}
+    touched: set[str] = set()
+    for old, new in parts.values():
+        then, now = _shares(old), _shares(new)
+        touched.update(duty for duty in then.keys() | now.keys() if then.get(duty) != now.get(duty))
+    wanted = set(index.directory) | _places(index.shares, touched)
+    for position in wanted - parts.keys():
+        loaded = load(position)
+        if loaded is None:
+            return None
+        parts[position] = (loaded, loaded)
+    before, after = _models(parts)
+    gone = [finding for change in changes for finding in change.before[1]]
+    come = [finding for change in changes for finding in change.after[1]]
+    differ, tallied = [], []
+    # With no share touched, the two models are the same: only the files' own findings changed.
+    for check in checks(config) if touched else ():
+        if check.reads is not None and all(check.reads(before, d) == check.reads(after, d) for d in touched):
+            continue
+        if check.scope == "budget" and not _funders_moved(check, before, after, touched, index):
+            continue
+        if check.scope in ("duty", "budget"):
+            differ.append(check)
+        elif check.scope == "tally":
+            tallied.append(check)
+        else:
+            return None
+    if any(check.scope == "budget" for check in differ):
+        # Each budget that funds a touched duty, and the whole share of every duty it funds.
+        funders = {}
+        for position in _places(index.funders, touched) - parts.keys():
+            loaded = load(position, touched)
+            if loaded is None:
+                return None
+            funders[position] = (loaded, loaded)
+        funded = {
+            ref.id
+            for model in (before, after, *(part for part, _ in funders.values()))
+            for budget in model.budgets.values()
+            if any(ref.id in touched for ref in budget.funds)
+            for ref in budget.funds
+        }
+        for position in _places(index.shares, funded) - parts.keys():
+            loaded = load(position)
+            if loaded is None:
+                return None
+            parts[position] = (loaded, loaded)
+        # A file holding both is there in full.
+        before, after = _models({**funders, **parts})
+    for check in differ:
+        gone.extend(check.run(before))
+        come.extend(check.run(after))
+    counted = dict(kept.tallies)
+    for check in tallied:
+        tally, check_tally = check.tally, check.check_tally
+        if tally is None or check_tally is None or check.name not in counted:
+            return None
+        counts = Counter(counted[check.name])
+        for duty in touched:
+            counts.subtract(tally(before, duty))
+            counts.update(tally(after, duty))
+        counted[check.name] = {name: count for name, count in counts.items() if count}
+        gone.extend(finding for finding in kept.raw if finding.rule == check.name)
+        come.extend(check_tally(after, counted[check.name]))
+    raw = _replaced(kept.raw, severities(gone, config), severities(come, config))
+    if raw is None:
+        return None
+    was, becomes = before.counts(), after.counts()
+    entities = {kind: count + becomes.get(kind, 0) - was.get(kind, 0) for kind, count in kept.counts.items()}
+    shares = index.shares
+    for change in changes:
+        shares = _moved(shares, change.position, duties_in(change.before[0]), duties_in(change.after[0]))
+    # No waiver changed (see `_rest`), nor any party, custom rule or budget.
+    return Kept(raw, kept.files, entities, counted, kept.waivers), index if shares is index.shares else index._replace(
+        shares=shares
+    )
+
+
+def _funders_moved(check: Check, before: PolicySet, after: PolicySet, touched: set[str], index: Index) -> bool:
+    """Whether a PER_BUDGET check's `reads` (parties) changed, on a touched duty, for
+    a party with a split in a budget that funds that duty."""
+    if check.reads is None:
+        return True
+    for duty in touched:
+        then, now = check.reads(before, duty), check.reads(after, duty)
+        if not isinstance(then, frozenset) or not isinstance(now, frozenset):
+            return True
+        if not (then ^ now).isdisjoint(index.funding.get(duty, ())):
+            return True
+    return False
+
+
+def _places(index: dict[str, list[int]], duties: Iterable[str]) -> set[int]:
+    return {position for duty in duties for position in index.get(duty, ())}
+
+
+def _models(parts: dict[int, tuple[PolicySet, PolicySet]]) -> tuple[PolicySet, PolicySet]:
+    """The files' `parts` (as they were, as they are) merged in reading order."""
+    before, after = PolicySet(), PolicySet()
+    for position in sorted(parts):
+        old, new = parts[position]
+        before.merge(old)
+        after.merge(new)
+    return before, after
+
+
+def _rest(entry: dict[str, Any]) -> str:
+    """Everything in a file's cache entry but duties' shares and its own findings,
+    as text (amounts are compared as written, not as numbers)."""
+    rest = [entry[name] for name in ("parties", "pools", "budgets", "rules", "waivers")]
+    rest.append([row for row in entry["redefinitions"] if row[0] != "duty"])
+    return json.dumps(rest, ensure_ascii=False)
+
+
+def _shares(part: PolicySet) -> dict[str, tuple[Any, ...]]:
+    """Each duty's share of one file's part: its definition, the claims its inline
+    `raci:` brings, the other claims, the Assignments entries and the redefinitions."""
+    inline: dict[str, tuple[Claim, ...]] = {}
+    covered = [False] * len(part.claims)
+    for duty, (start, stop) in part.inline.items():
+        inline[duty] = tuple(part.claims[start:stop])
+        covered[start:stop] = [True] * (stop - start)
+    others: dict[str, list[Claim]] = {}
+    for claim, is_inline in zip(part.claims, covered, strict=True):
+        if not is_inline:
+            others.setdefault(claim.duty, []).append(claim)
+    refs: dict[str, list[Ref]] = {}
+    for ref in part.assignments:
+        refs.setdefault(ref.id, []).append(ref)
+    again: dict[str, list[Definition]] = {}
+    for definition in part.redefinitions:
+        if definition.entity == "duty":
+            again.setdefault(definition.id, []).append(definition)
+    return {
+        duty: (
+            part.duties.get(duty),
+            inline.get(duty),
+            tuple(others.get(duty, ())),
+            tuple(refs.get(duty, ())),
+            tuple(again.get(duty, ())),
+        )
+        for duty in duties_in(part)
+    }
+
+
+def _replaced(raw: list[Finding], gone: Iterable[Finding], come: Iterable[Finding]) -> list[Finding] | None:
+    """`raw` without one of each finding in `gone`, and with `come` (`raw` itself when
+    that changes nothing); None if a finding to take out is not there (the kept
+    findings are not what they should be)."""
+    left = Counter(gone)
+    left.subtract(come)  # found before and now: nothing to do
+    out_ = +left  # to take out
+    in_ = -left  # to put in
+    if not out_ and not in_:
+        return raw
+    rules = {finding.rule for finding in out_}
+    kept = []
+    for finding in raw:
+        # Only findings of a rule with something to take out are hashed.
+        if finding.rule in rules and out_[finding] > 0:
+            out_[finding] -= 1
+        else:
+            kept.append(finding)
+    if any(count > 0 for count in out_.values()):
+        return None
+    kept.extend(in_.elements())
+    return kept
+
+
+def _moved(shares: dict[str, list[int]], position: int, before: set[str], after: set[str]) -> dict[str, list[int]]:
+    """`shares` with the file at `position` holding part of the duties `after`, no
+    longer `before`; `shares` itself when that changes nothing."""
+    if before == after:
+        return shares
+    moved = dict(shares)
+    for duty in before - after:
+        places = [p for p in moved.get(duty, ()) if p != position]
+        if places:
+            moved[duty] = places
+        else:
+            moved.pop(duty, None)
+    for duty in after - before:
+        places = list(moved.get(duty, ()))
+        if position not in places:
+            bisect.insort(places, position)
+        moved[duty] = places
+    return moved
