@@ -400,7 +400,7 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     # column at a time (at C speed), so that a damaged entry is a miss here rather
     # than a failure in a rule.
     part.claims = _claims(data["claims"], name)
-    part.inline = {duty: (span[0], span[1]) for duty, span in data["inline"].items()}
+    part.inline = {duty: _span(span, len(part.claims)) for duty, span in data["inline"].items()}
     for p in data["pools"]:
         part.pools[p[0]] = Pool(
             p[0], Decimal(p[1]), p[2], p[3], loc(p[4]), loc(p[5]), loc(p[6]), loc(p[7]), description=p[8]
@@ -444,10 +444,18 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     return part, findings
 
 
-def funding(data: dict[str, Any], name: str, duties: Collection[str]) -> PolicySet:
-    """Of an entry's part, only the budgets that fund one of `duties` (see `incremental`)."""
-    rows = [b for b in data["budgets"] if any(ref[0] in duties for ref in b[9])]
+def budgets_only(data: dict[str, Any], name: str, ids: Collection[str]) -> PolicySet:
+    """Of an entry's part, only the budgets of those `ids` (see `incremental`)."""
+    rows = [b for b in data["budgets"] if b[0] in ids]
     return decode({**encode(PolicySet(), []), "budgets": rows}, name)[0]
+
+
+def _span(span: list[Any], claims: int) -> tuple[int, int]:
+    """A duty's inline claims, (start, stop) among the part's `claims`; raises if it is not one."""
+    start, stop = span
+    if type(start) is not int or type(stop) is not int or not 0 <= start <= stop <= claims:
+        raise ValueError("damaged span")
+    return start, stop
 
 
 def _claim_columns(claims: list[Claim]) -> list[list[Any]]:

@@ -73,8 +73,9 @@ class Finding:
         return fingerprint(self.rule, self.subject, self.detail)
 
     def sort_key(self) -> tuple[str, int, int, str, str, str, str, tuple[Location, ...]]:
-        """Reading order; a total order, so that findings gathered in any order (a
-        patched outcome, see `incremental`) are reported in one."""
+        """Reading order. Two findings with equal keys show the same thing (their
+        severity and waiver follow from rule and subject), so findings gathered in
+        any order (a patched outcome, see `incremental`) are reported in one."""
         loc = self.location
         return (loc.file, loc.line, loc.column, self.rule, self.subject, self.detail, self.message, self.related)
 

@@ -17,8 +17,9 @@ Each check is then treated as it declares (see `checker.rules`):
 - `PER_DUTY` runs on both models: what it found before is taken out of the
   kept findings and what it finds now is put in. Its findings about untouched
   duties, and those about no duty, come out the same in both and cancel;
-- `PER_BUDGET` does the same, on models that also hold each budget funding a
-  touched duty and the shares of every duty such a budget funds;
+- `PER_BUDGET` does the same, on models of the budgets that fund a touched
+  duty (their first definitions, which the rules see), the shares of every
+  duty they fund, and the parties;
 - a `tally` check's counts are kept, updated by the touched duties' tallies,
   and its findings made again from them;
 - any other means the run is done in full, as does a finding to take out that
@@ -37,7 +38,7 @@ from typing import Any, NamedTuple, Protocol
 from .config import Config
 from .evaluation import Check, checks, severities
 from .finding import Finding
-from .model import Claim, Definition, PolicySet, Ref, Waiver
+from .model import Budget, Claim, Definition, PolicySet, Ref, Waiver
 
 
 class Index(NamedTuple):
@@ -45,8 +46,9 @@ class Index(NamedTuple):
 
     shares: dict[str, list[int]]  # duty -> the files holding part of its share, ascending
     directory: list[int]  # files that define parties or custom rules
-    funders: dict[str, list[int]]  # duty -> the files defining the budgets that fund it
-    funding: dict[str, list[str]]  # duty -> the parties with a split in a budget that funds it
+    # duty -> (file, budget id) of the first definition (the one rules see) of each budget funding it
+    funders: dict[str, list[tuple[int, str]]]
+    payers: dict[str, list[str]]  # duty -> the parties with a split in a budget that funds it
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +94,20 @@ class Indexer:
     def index(self, model: PolicySet) -> Index:
         """The index, once every part of `model` went by."""
         position = {name: index for index, name in enumerate(model.files)}
-        funders: dict[str, list[int]] = {}
-        funding: dict[str, set[str]] = {}
+        funders: dict[str, set[tuple[int, str]]] = {}
+        payers: dict[str, set[str]] = {}
         for budget in model.budgets.values():  # the first definition of each: the one the rules see
             # A file not known by name is a position no file has: a re-run that needs it runs in full.
             at = position.get(budget.location.file, -1)
             for ref in budget.funds:
-                places = funders.setdefault(ref.id, [])
-                if at not in places:
-                    bisect.insort(places, at)
-                funding.setdefault(ref.id, set()).update(split.party.id for split in budget.splits)
-        parties = {duty: sorted(names) for duty, names in funding.items()}
-        return Index(self._shares, self._directory, funders, parties)
+                funders.setdefault(ref.id, set()).add((at, budget.id))
+                payers.setdefault(ref.id, set()).update(split.party.id for split in budget.splits)
+        return Index(
+            self._shares,
+            self._directory,
+            {duty: sorted(places) for duty, places in funders.items()},
+            {duty: sorted(names) for duty, names in payers.items()},
+        )
 
 
 def tallies(model: PolicySet, config: Config) -> dict[str, dict[str, int]]:
@@ -126,9 +130,9 @@ def duties_in(part: PolicySet) -> set[str]:
 
 
 class Load(Protocol):
-    def __call__(self, position: int, funding: Collection[str] | None = None) -> PolicySet | None:
-        """The cached part of the unchanged file at `position`; with `funding`, only
-        its budgets that fund one of those duties. None if it cannot be had."""
+    def __call__(self, position: int, budgets: Collection[str] | None = None) -> PolicySet | None:
+        """The cached part of the unchanged file at `position`; with `budgets`, only
+        the budgets of those ids. None if it cannot be had."""
 
 
 def patch(kept: Kept, index: Index, changes: list[Change], load: Load, config: Config) -> tuple[Kept, Index] | None:
@@ -163,31 +167,29 @@ def patch(kept: Kept, index: Index, changes: list[Change], load: Load, config: C
             tallied.append(check)
         else:
             return None
+    chosen: dict[str, Budget] = {}
+    funded: set[str] = set()
     if any(check.scope == "budget" for check in differ):
         # Each budget that funds a touched duty, and the whole share of every duty it funds.
-        funders = {}
-        for position in _places(index.funders, touched) - parts.keys():
-            loaded = load(position, touched)
-            if loaded is None:
-                return None
-            funders[position] = (loaded, loaded)
-        funded = {
-            ref.id
-            for model in (before, after, *(part for part, _ in funders.values()))
-            for budget in model.budgets.values()
-            if any(ref.id in touched for ref in budget.funds)
-            for ref in budget.funds
-        }
+        found = _funders(index, touched, load)
+        if found is None:
+            return None
+        chosen = found
+        funded = {ref.id for budget in chosen.values() for ref in budget.funds}
         for position in _places(index.shares, funded) - parts.keys():
             loaded = load(position)
             if loaded is None:
                 return None
             parts[position] = (loaded, loaded)
-        # A file holding both is there in full.
-        before, after = _models({**funders, **parts})
+        before, after = _models(parts)
     for check in differ:
-        gone.extend(check.run(before))
-        come.extend(check.run(after))
+        if check.scope == "budget":
+            # Those budgets alone: a PER_BUDGET finding about any other cannot have changed.
+            gone.extend(check.run(_funding(before, chosen, funded)))
+            come.extend(check.run(_funding(after, chosen, funded)))
+        else:
+            gone.extend(check.run(before))
+            come.extend(check.run(after))
     counted = dict(kept.tallies)
     for check in tallied:
         tally, check_tally = check.tally, check.check_tally
@@ -208,7 +210,8 @@ def patch(kept: Kept, index: Index, changes: list[Change], load: Load, config: C
     shares = index.shares
     for change in changes:
         shares = _moved(shares, change.position, duties_in(change.before[0]), duties_in(change.after[0]))
-    # No waiver changed (see `_rest`), nor any party, custom rule or budget.
+    # No waiver changed (see `_rest`), nor any party, custom rule or budget. What did
+    # not change is handed back as it was (not a copy): `memo` then writes less.
     return Kept(raw, kept.files, entities, counted, kept.waivers), index if shares is index.shares else index._replace(
         shares=shares
     )
@@ -223,9 +226,37 @@ def _funders_moved(check: Check, before: PolicySet, after: PolicySet, touched: s
         then, now = check.reads(before, duty), check.reads(after, duty)
         if not isinstance(then, frozenset) or not isinstance(now, frozenset):
             return True
-        if not (then ^ now).isdisjoint(index.funding.get(duty, ())):
+        if not (then ^ now).isdisjoint(index.payers.get(duty, ())):
             return True
     return False
+
+
+def _funders(index: Index, touched: set[str], load: Load) -> dict[str, Budget] | None:
+    """The first definition of each budget that funds a touched duty, by id. A later
+    definition of one of them, in a file that is loaded anyway, is not the budget."""
+    wanted: dict[int, set[str]] = {}
+    for duty in touched:
+        for position, budget in index.funders.get(duty, ()):
+            wanted.setdefault(position, set()).add(budget)
+    chosen: dict[str, Budget] = {}
+    for position, ids in sorted(wanted.items()):
+        loaded = load(position, ids)
+        if loaded is None or not ids <= loaded.budgets.keys():
+            return None  # not the files the index was made from
+        chosen.update((budget, loaded.budgets[budget]) for budget in ids)
+    return chosen
+
+
+def _funding(model: PolicySet, budgets: dict[str, Budget], duties: set[str]) -> PolicySet:
+    """The parties, `budgets` and the shares of the `duties` they fund, from `model`:
+    all that a PER_BUDGET check reads about those budgets."""
+    return PolicySet(
+        parties=model.parties,
+        duties={duty: model.duties[duty] for duty in duties if duty in model.duties},
+        claims=[claim for claim in model.claims if claim.duty in duties],
+        budgets=dict(budgets),
+        assignments=[ref for ref in model.assignments if ref.id in duties],
+    )
 
 
 def _places(index: dict[str, list[int]], duties: Iterable[str]) -> set[int]:
@@ -285,24 +316,24 @@ def _replaced(raw: list[Finding], gone: Iterable[Finding], come: Iterable[Findin
     """`raw` without one of each finding in `gone`, and with `come` (`raw` itself when
     that changes nothing); None if a finding to take out is not there (the kept
     findings are not what they should be)."""
-    left = Counter(gone)
-    left.subtract(come)  # found before and now: nothing to do
-    out_ = +left  # to take out
-    in_ = -left  # to put in
+    net = Counter(gone)
+    net.subtract(come)  # found before and now: nothing to do
+    out_ = +net  # to take out
+    in_ = -net  # to put in
     if not out_ and not in_:
         return raw
     rules = {finding.rule for finding in out_}
-    kept = []
+    left = []
     for finding in raw:
         # Only findings of a rule with something to take out are hashed.
         if finding.rule in rules and out_[finding] > 0:
             out_[finding] -= 1
         else:
-            kept.append(finding)
+            left.append(finding)
     if any(count > 0 for count in out_.values()):
         return None
-    kept.extend(in_.elements())
-    return kept
+    left.extend(in_.elements())
+    return left
 
 
 def _moved(shares: dict[str, list[int]], position: int, before: set[str], after: set[str]) -> dict[str, list[int]]:

@@ -5,11 +5,11 @@ What a run reports depends on nothing but each file's part (what it adds to
 the model and its own findings, in file order), the configuration, the date
 waivers expire against, the folder names are shown from, and the checker's
 code. So the last outcome for a set of folders and a configuration is kept in
-the cache (one record, replaced by each run) with the cache keys of the files
-it came from. A file whose bytes changed but whose part did not (a comment
-added or reworded, trailing white space) still counts as unchanged: its old
-part, in the cache under its old key, is compared with its new one, as build
-systems cut off a rebuild whose output came out the same. When every part is
+the cache (a record of the files' cache keys, the outcome and its index, each
+replaced in place). A file whose bytes changed but whose part did not (a
+comment added or reworded, trailing white space) still counts as unchanged:
+its old part, in the cache under its old key, is compared with its new one,
+as build systems cut off a rebuild whose output came out the same. When every part is
 the same, the outcome is recalled; when some changed, the kept findings are
 patched (see `incremental`), or, when that cannot be done, the run is done in
 full. A file added, removed or renamed is always a full run.
@@ -159,7 +159,7 @@ class Memo:
                     return None
             outcome = kept if patched is None else patched[0]
             findings = evaluation.settled(outcome.raw, outcome.waivers, self.config, self.today)
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError):
             return None  # a damaged record of any shape
         if patched is not None:
             self._keep_patched(now, stored, kept, index, *patched)
@@ -177,6 +177,7 @@ class Memo:
     def remember(self, now: Listing, raw: list[Finding], files: int, model: PolicySet) -> None:
         """Keep the raw findings of the files `now`, whose parts went through `indexed`
         and were merged into `model`."""
+        self._rows = {}  # the findings of a full run are new
         kept = Kept(raw, files, model.counts(), tallies(model, self.config), model.waivers)
         self._keep(now, kept, self._indexer.index(model))
 
@@ -184,7 +185,7 @@ class Memo:
         """Keep a patched outcome: when its findings, counts and index came out the
         same (a duty retitled), only the record's file keys change; the index is
         written again only when it changed."""
-        same_index = moved is index
+        same_index = moved is index  # `patch` hands back what it did not change, not a copy
         if same_index and kept.raw is was.raw and kept.counts == was.counts and kept.tallies == was.tallies:
             self._point(now, stored["id"])
         else:
@@ -201,7 +202,7 @@ class Memo:
                 "shares": index.shares,
                 "directory": index.directory,
                 "funders": index.funders,
-                "funding": index.funding,
+                "payers": index.payers,
             }
             self.records.save(self.index_slot, value)
         # A recalled finding is written back as the row it was read from.
@@ -261,17 +262,17 @@ class Memo:
             return None
         return Change(position, before, after, then, now)
 
-    def _part(self, now: Listing, position: int, funding: Collection[str] | None = None) -> PolicySet | None:
-        """The cached part of the unchanged file at `position` (see `incremental.Load`)."""
+    def _part(self, now: Listing, position: int, budgets: Collection[str] | None = None) -> PolicySet | None:
+        """The cached part of the file at `position` (see `incremental.Load`)."""
         if not 0 <= position < len(now):
             return None
         name, identity = now[position]
-        if funding is None:
+        if budgets is None:
             found = self.store.get(identity, name)
             return None if found is None else found[0]
         entry = self.store.load(identity)
         try:
-            return None if entry is None else cache.funding(entry, name, funding)
+            return None if entry is None else cache.budgets_only(entry, name, budgets)
         except Exception:  # a damaged entry of any shape is a miss
             return None
 
@@ -295,10 +296,10 @@ def _index(data: Any, index_id: str) -> Index:
     """The index kept under `index_id`; raises on anything damaged or another one."""
     if data["id"] != index_id:
         raise ValueError("another run's index")
-    shares, directory, funders, funding = data["shares"], data["directory"], data["funders"], data["funding"]
+    shares, directory, funders, payers = data["shares"], data["directory"], data["funders"], data["payers"]
     if not all(type(p) is int for p in directory):
         raise ValueError("damaged index")
-    for places in [*shares.values(), *funders.values(), *funding.values()]:
+    for places in [*shares.values(), *funders.values(), *payers.values()]:
         if not isinstance(places, list):
             raise ValueError("damaged index")
-    return Index(shares, directory, funders, funding)
+    return Index(shares, directory, {duty: [tuple(pair) for pair in pairs] for duty, pairs in funders.items()}, payers)

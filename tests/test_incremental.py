@@ -100,24 +100,64 @@ def test_a_funder_losing_its_role_is_patched_with_the_budgets_that_fund_the_duty
 ) -> None:
     # sec.vuln-patching is funded by a budget split between the CISO and the CIO:
     # moving accountability from the one to the other reads that budget again, and
-    # only it (`cache.funding`), with the shares of the other duties it funds.
+    # only it (`cache.budgets_only`), with the shares of the other duties it funds.
     run(repo, store)
     loaded: list[set[str]] = []
-    real = cache.funding
+    real = cache.budgets_only
 
-    def spying(data: dict[str, object], name: str, duties: set[str]) -> object:
-        loaded.append(set(duties))
-        return real(data, name, duties)  # type: ignore[arg-type]
+    def spying(data: dict[str, object], name: str, ids: set[str]) -> object:
+        loaded.append(set(ids))
+        return real(data, name, ids)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(cache, "funding", spying)
+    monkeypatch.setattr(cache, "budgets_only", spying)
     # The CIO, who pays part of fy27-security-tooling, no longer answers for any duty it funds.
     edit(repo, SECURITY, "accountable: cio", "accountable: ciso")  # on sec.vuln-patching
     report = run(repo, store)
     assert evaluated.patched == 1
-    assert loaded == [{"sec.vuln-patching"}]
+    assert loaded == [{"fy27-security-tooling"}]
     assert shown(report) == fresh(repo)
     unfunded = {(f.subject, f.detail) for f in report.findings if f.rule == "funder-without-role"}
     assert ("fy27-security-tooling", "cio") in unfunded
+
+
+def test_a_later_definition_of_a_budget_is_not_the_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluated: Spy
+) -> None:
+    # `tooling` is defined first in b (funding u), then again in c (funding t), beside
+    # `training` (funding t). The rules see b's; a patch that reads c for `training`
+    # must not take c's `tooling` for the budget.
+    money = "amount: 100, currency: USD, period: FY2027"
+    budgets = "apiVersion: raci/v1\nkind: Budgets\nbudgets:\n"
+    head = "apiVersion: raci/v1\nkind: Duties\nduties:\n"
+    root = tmp_path / "repo"
+    write_set(
+        root,
+        {
+            "policies/a-parties.yaml": "apiVersion: raci/v1\nkind: Parties\nparties:\n"
+            + "".join(f"  - {{id: {p}, name: {p}, type: role}}\n" for p in ("ciso", "cfo", "ops")),
+            "policies/b-budgets.yaml": budgets
+            + f"  - {{id: tooling, {money}, funds: [it.u], splits: [{{party: cfo, percent: 100}}]}}\n",
+            "policies/c-budgets.yaml": budgets
+            + f"  - {{id: training, {money}, funds: [it.t], splits: [{{party: cfo, percent: 100}}]}}\n"
+            + f"  - {{id: tooling, {money}, funds: [it.t], splits: [{{party: cfo, percent: 100}}]}}\n",
+            "policies/d-duties.yaml": head
+            + "  - {id: it.t, title: T, raci: {accountable: cfo, responsible: [ops]}}\n"
+            + "  - {id: it.u, title: U, raci: {accountable: cfo, responsible: [ops]}}\n",
+        },
+    )
+    store = Cache(tmp_path / "cache")
+    monkeypatch.chdir(root)
+    run(root, store)
+    edit(
+        root,
+        "policies/d-duties.yaml",
+        "{accountable: cfo, responsible: [ops]}}",
+        "{accountable: ciso, responsible: [ops]}}",
+    )
+    report = run(root, store)
+    assert evaluated.patched == 1
+    assert shown(report) == fresh(root)
+    assert {(f.subject, f.detail) for f in report.findings if f.rule == "funder-without-role"} == {("training", "cfo")}
 
 
 @pytest.mark.parametrize(
@@ -183,7 +223,8 @@ def test_an_edit_that_changes_no_finding_rewrites_only_the_record(repo: Path, st
         lambda v: v.update(shares={"sec.incident-response": [-1]}),
         lambda v: v.update(directory=["0"]),
         lambda v: v.update(funders=None),
-        lambda v: v.update(funding={"x": 1}),
+        lambda v: v.update(payers={"x": 1}),
+        lambda v: v.update(funders={"sec.incident-response": [[0]]}),
     ],
 )
 def test_a_damaged_index_is_a_full_run_not_an_error(repo: Path, store: Cache, evaluated: Spy, damage: object) -> None:
@@ -192,6 +233,21 @@ def test_a_damaged_index_is_a_full_run_not_an_error(repo: Path, store: Cache, ev
     entry = json.loads(path.read_text())
     damage(entry["value"])  # type: ignore[operator]
     path.write_text(json.dumps(entry))
+    edit(repo, SECURITY, "accountable: ciso", "accountable: cio")
+    assert shown(run(repo, store)) == fresh(repo)
+    assert evaluated.patched == 0
+
+
+@pytest.mark.parametrize("span", [[0, 10**20], [0, 2**40], [5, 2], [-1, 3], ["0", 3], [0]])
+def test_a_damaged_span_in_a_changed_files_old_entry_is_a_miss(
+    repo: Path, store: Cache, evaluated: Spy, span: list[object]
+) -> None:
+    run(repo, store)
+    (record,) = (p for p in records(store) if "context" in json.loads(p.read_text())["value"])
+    old = dict(json.loads(record.read_text())["value"]["files"])[SECURITY]
+    entry = store.load(old)
+    entry["inline"]["sec.incident-response"] = span
+    store.save(old, entry)
     edit(repo, SECURITY, "accountable: ciso", "accountable: cio")
     assert shown(run(repo, store)) == fresh(repo)
     assert evaluated.patched == 0

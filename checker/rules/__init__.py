@@ -9,9 +9,11 @@ files (`yaml-syntax`, `duplicate-key`, `schema`), whose `check` yields nothing.
 
 Each module also says how a change to one duty can change its findings, so
 that a re-run after an edit evaluates only what the edit touched (see
-`checker.incremental`). A duty's share of the set is its definitions, the
-claims that name it (inline or in Assignments) and the Assignments entries
-that name it. A module declares it in one of these ways:
+`checker.incremental`). An edit to anything but duties (a party, pool,
+budget, custom rule or waiver) is always a full run, so a declaration only
+speaks about duties. A duty's share of the set is its definitions, the claims
+that name it (inline or in Assignments) and the Assignments entries that name
+it. A module declares it in one of these ways:
 
 - `PER_DUTY = True`: a finding that depends on a duty's share depends on no
   other duty's, and besides only on the parties and the custom rules; every
@@ -25,10 +27,12 @@ that name it. A module declares it in one of these ways:
   findings depend on the duties only through how often each name occurs in
   all duties' tallies, and besides only on the parties and the custom rules.
 - `reads(model, duty) -> object`: what of one duty's share the findings
-  depend on, compared with `==`. While that is unchanged for every duty an
-  edit touched, the findings are too. Beside one of the above, it spares the
-  evaluation; alone, any change to it means the whole set is evaluated again.
+  depend on, compared with `==`; a rule that reads no duty at all returns
+  None. While it is unchanged for every duty an edit touched, the findings are
+  too. Beside one of the above, it spares the evaluation; alone, a change to it
+  means the whole set is evaluated again.
 
 A module that declares none of these is evaluated on the whole set after any
-change to a duty. `tests/test_incremental.py` holds each declaration to account.
+change to a duty. `tests/test_incremental.py` compares patched outcomes with
+full runs over generated sets and edits.
 """
