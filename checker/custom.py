@@ -15,15 +15,6 @@ from .model import LETTERS, Claim, CustomRule, Duty, PolicySet, Selector
 from .rules import duplicate_id
 
 
-def evaluate(
-    model: PolicySet, builtin: Iterable[str], overrides: Mapping[str, Severity] | None = None
-) -> Iterator[Finding]:
-    """Findings of every custom rule of the policy set; `overrides` (from `.raci.yaml`)
-    win over a rule's own severity, so the configuration can also turn a rule on."""
-    yield from per_duty(model, builtin, overrides)
-    yield from across_duties(model, builtin, overrides)
-
-
 def per_duty(
     model: PolicySet, builtin: Iterable[str], overrides: Mapping[str, Severity] | None = None
 ) -> Iterator[Finding]:

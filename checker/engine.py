@@ -3,8 +3,10 @@
 Each file is parsed and validated into its part of the model (`reading`:
 through the cache, and on several processors for a large set), and the parts
 are merged in file order; a file's YAML is dropped once its part is built, so
-memory follows the model rather than the YAML. The rules then run on the
-merged model; configured severities are applied here, never inside a rule.
+memory follows the model rather than the YAML. The checks then run on the
+merged model (`evaluation`: configured severities are applied there, never
+inside a rule). With a cache, a run on the working tree first tries the last
+outcome, recalled or patched for what changed (`memo`).
 """
 
 from __future__ import annotations
@@ -55,9 +57,9 @@ class Baseline:
 class Report:
     """The outcome of a check: every finding, and what was checked.
 
-    `model` is what views such as `raci budgets` show. A run that recalled its
-    outcome (see `memo`) has not built it: it is given as a function that
-    builds it on first use, with the `counts` of entities known already.
+    `model` is what views such as `raci budgets` show. A run that recalled or
+    patched its outcome (see `memo`) has not built it: it is given as a function
+    that builds it on first use, with the `counts` of entities known already.
     """
 
     __slots__ = ("_counts", "_model", "baseline", "files", "findings")
@@ -124,8 +126,8 @@ def check(
     revision. Both read git objects, never a checkout. With `missing_ok`, a
     revision `at` that predates the policy set is an empty set, not an error.
     `store` caches each file's parsed and validated part (see `cache`) and, for
-    the working tree, the outcome, recalled while no file changes its meaning
-    (see `memo`); `jobs` bounds the processes that parse a large set
+    the working tree, the outcome: recalled while no file changes its meaning,
+    patched after an edit to duties (see `memo`); `jobs` bounds the processes that parse a large set
     (default: one per processor; see `reading`).
 
     Raises `PathError` for a path that does not exist, `NoPolicyFiles` when no

@@ -15,9 +15,12 @@ patched (see `incremental`), or, when that cannot be done, the run is done in
 full. A file added, removed or renamed is always a full run.
 
 The outcome is kept as raw findings (see `evaluation`), settled again on each
-recall with the set's waivers, and an index of which files hold what. The
-record is read like any cache entry (see `cache`): JSON, never through a link,
-and anything damaged, missing or of another shape is a miss.
+recall with the set's waivers, and an index of which files hold what. The raw
+findings of the last full write (the base) are an entry of their own; a patch
+writes which of them are gone and which were added, until that is a quarter
+of the base. The record is read like any cache entry (see `cache`): JSON,
+never through a link, and anything damaged, missing or of another shape is a
+miss.
 """
 
 from __future__ import annotations
@@ -84,8 +87,12 @@ class Memo:
         # there were; the index is read and written only when it is needed.
         self.slot = _digest("memo-slot", str(FORMAT), cwd, str(config.file), *(str(p.resolve()) for p in folders))
         self.outcome_slot = _digest(self.slot, "outcome")
+        self.base_slot = _digest(self.slot, "base")
         self.index_slot = _digest(self.slot, "index")
-        self._rows: dict[int, tuple[Finding, list[Any]]] = {}  # id -> each recalled finding, and its row
+        # Each recalled finding by id(): the finding itself (which keeps the id from
+        # being reused), its row, and its place among the base rows (None if added).
+        self._rows: dict[int, tuple[Finding, list[Any], int | None]] = {}
+        self._base: tuple[str, int] | None = None  # the id of the recalled base, and how many rows it has
         # What besides the files decides the outcome. The configuration's own
         # fields, not its file's bytes, so that a comment there changes nothing;
         # and only the places of rule names that are not built in, since only a
@@ -177,7 +184,7 @@ class Memo:
     def remember(self, now: Listing, raw: list[Finding], files: int, model: PolicySet) -> None:
         """Keep the raw findings of the files `now`, whose parts went through `indexed`
         and were merged into `model`."""
-        self._rows = {}  # the findings of a full run are new
+        self._rows, self._base = {}, None  # the findings of a full run are new
         kept = Kept(raw, files, model.counts(), tallies(model, self.config), model.waivers)
         self._keep(now, kept, self._indexer.index(model))
 
@@ -205,12 +212,17 @@ class Memo:
                 "payers": index.payers,
             }
             self.records.save(self.index_slot, value)
-        # A recalled finding is written back as the row it was read from.
-        rows = self._rows
+        base, gone, added = self._delta(kept.raw)
+        if base is None:
+            base = _digest(made, "base")
+            self.records.save(self.base_slot, {"id": base, "raw": added})
+            gone, added = [], []
         outcome = {
             "id": made,
             "index": index_id,
-            "raw": [rows[id(f)][1] if id(f) in rows else finding_row(f) for f in kept.raw],
+            "base": base,
+            "gone": gone,
+            "added": added,
             "files": kept.files,
             "counts": kept.counts,
             "tallies": kept.tallies,
@@ -218,6 +230,28 @@ class Memo:
         }
         self.records.save(self.outcome_slot, outcome)
         self._point(now, made)
+
+    def _delta(self, raw: list[Finding]) -> tuple[str | None, list[int], list[list[Any]]]:
+        """`raw` as the recalled base's id, the places of its rows that are gone, and the
+        rows added; with no base id (and every row as added) when the base should be
+        written again: there is none, or a quarter of it or more has changed. Written
+        this way, a patch that changes a few findings writes a few rows, not thousands."""
+        rows = self._rows
+        kept: set[int] = set()
+        added = []
+        for finding in raw:
+            known = rows.get(id(finding))
+            if known is not None and known[2] is not None:
+                kept.add(known[2])
+            else:
+                added.append(finding_row(finding) if known is None else known[1])
+        if self._base is None:
+            return None, [], added
+        base, size = self._base
+        gone = [place for place in range(size) if place not in kept]
+        if 4 * (len(gone) + len(added)) >= size:
+            return None, [], [rows[id(f)][1] if id(f) in rows else finding_row(f) for f in raw]
+        return base, gone, added
 
     def _kept(self, data: Any) -> Kept:
         """What a run kept, from its outcome entry; raises on anything damaged."""
@@ -229,12 +263,22 @@ class Memo:
             raise ValueError("damaged file count")
         counted = data["tallies"]
         for counts_ in counted.values():
-            if not all(isinstance(k, str) and type(v) is int for k, v in counts_.items()):
+            if not all(isinstance(k, str) and type(v) is int and v > 0 for k, v in counts_.items()):
                 raise ValueError("damaged tally")
-        rows = data["raw"]
-        raw = [finding_of(row) for row in rows]
+        base = self.records.load(self.base_slot)
+        if base["id"] != data["base"]:
+            raise ValueError("another run's base")  # two runs replaced the entries in turn
+        gone = set(data["gone"])
+        rows: list[tuple[list[Any], int | None]] = [
+            (row, place) for place, row in enumerate(base["raw"]) if place not in gone
+        ]
+        if len(rows) + len(gone) != len(base["raw"]):
+            raise ValueError("damaged delta")  # a place that is not one
+        rows += [(row, None) for row in data["added"]]
+        raw = [finding_of(row) for row, _ in rows]
         waivers = [waiver_of(row) for row in data["waivers"]]
-        self._rows = {id(finding): (finding, row) for finding, row in zip(raw, rows, strict=True)}
+        self._rows = {id(finding): (finding, row, place) for finding, (row, place) in zip(raw, rows, strict=True)}
+        self._base = (data["base"], len(base["raw"]))
         return Kept(raw, files, counts, counted, waivers)
 
     def _point(self, now: Listing, made: str) -> None:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker import cache, evaluation
+from checker import cache, evaluation, registry
 from checker.cache import Cache
 from checker.config import load_config
 from checker.engine import check
@@ -28,6 +28,7 @@ from checker.finding import Finding, Location, Severity
 from checker.model import Waiver
 from checker.reporters import render
 from checker.rules import idle_party
+from checker.rules._scope import no_duty
 from tests.recall_support import ROOT, SECURITY, Spy, bundled_repo, edit, fresh, records, run, shown, spying
 from tests.test_properties import GHOST_PARTIES, PARTY_IDS, damaged, layouts, mutated, specs
 
@@ -212,6 +213,89 @@ def test_an_edit_that_changes_no_finding_rewrites_only_the_record(repo: Path, st
     assert evaluated.patched == 2
 
 
+def many_findings() -> dict[str, str]:
+    """Forty duties, each with a former CIO (inactive) informed: forty findings."""
+    duties = "".join(
+        f"  - {{id: it.d{n}, title: D{n}, raci: {{accountable: ciso, responsible: [ops], informed: [old]}}}}\n"
+        for n in range(40)
+    )
+    return {
+        "policies/parties.yaml": "apiVersion: raci/v1\nkind: Parties\nparties:\n"
+        "  - {id: ciso, name: CISO, type: role}\n  - {id: ops, name: Operations, type: team}\n"
+        "  - {id: old, name: Former CIO, type: person, active: false}\n",
+        "policies/duties.yaml": "apiVersion: raci/v1\nkind: Duties\nduties:\n" + duties,
+    }
+
+
+def test_a_patch_writes_the_findings_that_changed_not_all_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluated: Spy
+) -> None:
+    root = tmp_path / "repo"
+    write_set(root, many_findings())
+    store = Cache(tmp_path / "cache")
+    monkeypatch.chdir(root)
+    run(root, store)
+    (base,) = (p for p in records(store) if "raw" in json.loads(p.read_text())["value"])
+    written = base.read_bytes()
+    assert len(json.loads(written)["value"]["raw"]) == 40
+    edit(root, "policies/duties.yaml", "informed: [old]", "informed: [ciso]")  # on it.d0
+    assert shown(run(root, store)) == fresh(root)
+    edit(
+        root,
+        "policies/duties.yaml",
+        "id: it.d7, title: D7, raci: {accountable: ciso",
+        "id: it.d7, title: D7, raci: {accountable: old",
+    )
+    assert shown(run(root, store)) == fresh(root)
+    assert evaluated.patched == 2
+    assert base.read_bytes() == written
+    (outcome,) = (p for p in records(store) if "added" in json.loads(p.read_text())["value"])
+    delta = json.loads(outcome.read_text())["value"]
+    # Out: d0's finding, and d7's (its column moved: `old` is shorter than `ciso`). In: d0's
+    # redundant-role; d7's, its orphaned-duty and two inactive-party (informed, accountable).
+    assert (sorted(delta["gone"]), len(delta["added"])) == ([0, 7], 5)
+    # Once the changes add up to a quarter of the base, the base is written again.
+    for n in range(10, 19):
+        edit(
+            root,
+            "policies/duties.yaml",
+            f"id: it.d{n}, title: D{n}, raci: {{accountable: ciso, responsible: [ops], informed: [old]",
+            f"id: it.d{n}, title: D{n}, raci: {{accountable: ciso, responsible: [ops], informed: [ciso]",
+        )
+        assert shown(run(root, store)) == fresh(root)
+    assert evaluated.patched == 11
+    assert base.read_bytes() != written
+    delta, rows = json.loads(outcome.read_text())["value"], json.loads(base.read_text())["value"]["raw"]
+    assert 4 * (len(delta["gone"]) + len(delta["added"])) < len(rows)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda v: v.update(gone=[10**6]),  # no such row
+        lambda v: v.update(gone=["0"]),
+        lambda v: v.update(base="0" * 64),  # another run's base
+        lambda v: v.update(added=[["inactive-party"]]),
+    ],
+)
+def test_a_damaged_delta_is_a_full_run_not_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluated: Spy, damage: object
+) -> None:
+    root = tmp_path / "repo"
+    write_set(root, many_findings())
+    store = Cache(tmp_path / "cache")
+    monkeypatch.chdir(root)
+    run(root, store)
+    edit(root, "policies/duties.yaml", "informed: [old]", "informed: [ciso]")
+    run(root, store)
+    (outcome,) = (p for p in records(store) if "added" in json.loads(p.read_text())["value"])
+    entry = json.loads(outcome.read_text())
+    damage(entry["value"])  # type: ignore[operator]
+    outcome.write_text(json.dumps(entry))
+    assert shown(run(root, store)) == fresh(root)
+    assert (evaluated.full, evaluated.patched) == (2, 1)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -304,8 +388,10 @@ TODAY = datetime.date(2027, 1, 1)
 ITEM = re.compile(r"^  - \{.*\}$", re.MULTILINE)
 PARTY = re.compile(r"\b(?:" + "|".join(re.escape(p) for p in [*PARTY_IDS, *GHOST_PARTIES]) + r")\b")
 EDITS = ["swap party", "drop entry", "copy entry", "comment", "retitle", "rename", "activity"]
+# Severities of the configuration: one rule turned off, one raised, one lowered.
+CONFIG = "rules:\n  redundant-role: off\n  idle-party: error\n  double-ownership: warning\n"
 # Custom rules over generated duty ids: one per duty (`require`), one across duties (`separate`).
-RULES = """apiVersion: raci/v1
+RULES_FILE = """apiVersion: raci/v1
 kind: Rules
 rules:
   - id: ciso-answers
@@ -368,11 +454,14 @@ def test_any_edit_to_any_set_reports_what_a_fresh_run_does(data: st.DataObject) 
         for name, text in data.draw(damaged(data.draw(layouts(items)))).items()
     }
     if data.draw(st.booleans()):
-        tree["policies/rules.yaml"] = RULES
+        tree["policies/rules.yaml"] = RULES_FILE
+    config_text = data.draw(st.sampled_from(["", CONFIG]))
     steps = data.draw(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 10**6)), min_size=1, max_size=4))
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_set(root, tree)
+        if config_text:
+            (root / ".raci.yaml").write_text(config_text)
         store = Cache(root / ".." / (root.name + "-cache"))
         try:
             config = load_config(cwd=root)
@@ -442,8 +531,10 @@ def test_every_rule_says_how_a_change_to_one_duty_can_change_it() -> None:
     scopes = {check.name: check.scope for check in evaluation.checks(load_config(cwd=ROOT))}
     assert scopes["idle-party"] == "tally"
     assert scopes["funder-without-role"] == "budget"
-    across = {name for name, scope in scopes.items() if scope == "across"}
-    assert across == {"unknown-duty", "rule-unused", "separate rules"}
+    across = {each.name for each in evaluation.checks(load_config(cwd=ROOT)) if each.scope == "across"}
+    reading_no_duty = {name for name, rule in registry.RULES.items() if getattr(rule, "reads", None) is no_duty}
+    assert across - reading_no_duty == {"unknown-duty", "rule-unused", "separate rules"}
+    assert {"split-total", "pool-overcommitted", "reports-to-cycle", "schema"} <= reading_no_duty
     for each in evaluation.checks(load_config(cwd=ROOT)):
         if each.scope == "across":
             assert each.reads is not None, each.name

@@ -31,15 +31,11 @@ from ..finding import Finding, Location, Severity
 from ..hints import did_you_mean
 from ..model import Budget, PolicySet, Pool
 from ..money import MINOR_UNITS, decimal_places
+from ._scope import no_duty
 
 ID = "money-format"
 SEVERITY = Severity.ERROR
-PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
-
-
-def reads(model: PolicySet, duty: str) -> object:
-    """Nothing of any duty: the budgets and pools alone decide this rule (see `checker.rules`)."""
-    return None
+reads = no_duty  # what a re-run after an edit may assume: see checker.rules
 
 
 def check(model: PolicySet) -> Iterator[Finding]:

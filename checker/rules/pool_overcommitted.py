@@ -32,15 +32,11 @@ from fractions import Fraction
 from ..finding import Finding, Severity
 from ..model import Budget, PolicySet
 from ..money import money, total
+from ._scope import no_duty
 
 ID = "pool-overcommitted"
 SEVERITY = Severity.ERROR
-PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
-
-
-def reads(model: PolicySet, duty: str) -> object:
-    """Nothing of any duty: the budgets and pools alone decide this rule (see `checker.rules`)."""
-    return None
+reads = no_duty  # what a re-run after an edit may assume: see checker.rules
 
 
 def check(model: PolicySet) -> Iterator[Finding]:

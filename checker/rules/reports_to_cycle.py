@@ -27,15 +27,11 @@ from collections.abc import Iterator
 
 from ..finding import Finding, Location, Severity
 from ..model import PolicySet
+from ._scope import no_duty
 
 ID = "reports-to-cycle"
 SEVERITY = Severity.ERROR
-PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
-
-
-def reads(model: PolicySet, duty: str) -> object:
-    """Nothing of any duty: the parties alone decide this rule (see `checker.rules`)."""
-    return None
+reads = no_duty  # what a re-run after an edit may assume: see checker.rules
 
 
 def check(model: PolicySet) -> Iterator[Finding]:

@@ -39,15 +39,11 @@ from fractions import Fraction
 from ..finding import Finding, Severity
 from ..model import PolicySet
 from ..money import money, percent, shares_total, splits_add_up
+from ._scope import no_duty
 
 ID = "split-total"
 SEVERITY = Severity.ERROR
-PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
-
-
-def reads(model: PolicySet, duty: str) -> object:
-    """Nothing of any duty: the budgets and pools alone decide this rule (see `checker.rules`)."""
-    return None
+reads = no_duty  # what a re-run after an edit may assume: see checker.rules
 
 
 def check(model: PolicySet) -> Iterator[Finding]:

@@ -25,15 +25,11 @@ from collections.abc import Iterator
 from ..finding import Finding, Severity
 from ..hints import Suggester, did_you_mean
 from ..model import PolicySet
+from ._scope import no_duty
 
 ID = "unknown-pool"
 SEVERITY = Severity.ERROR
-PER_DUTY = True  # what a re-run after an edit may assume: see checker.rules
-
-
-def reads(model: PolicySet, duty: str) -> object:
-    """Nothing of any duty: the budgets and pools alone decide this rule (see `checker.rules`)."""
-    return None
+reads = no_duty  # what a re-run after an edit may assume: see checker.rules
 
 
 def check(model: PolicySet) -> Iterator[Finding]:
