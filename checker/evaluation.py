@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import NamedTuple
 
 from . import custom, waivers
@@ -36,7 +36,7 @@ class Check(NamedTuple):
     scope: str  # duty (PER_DUTY), budget (PER_BUDGET), tally, or across (any other)
     reads: Callable[[PolicySet, str], object] | None = None
     tally: Callable[[PolicySet, str], list[str]] | None = None
-    check_tally: Callable[[PolicySet, Mapping[str, int]], Iterable[Finding]] | None = None
+    check_tally: Callable[[PolicySet, Collection[str]], Iterable[Finding]] | None = None
 
 
 def checks(config: Config) -> list[Check]:

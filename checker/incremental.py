@@ -141,80 +141,114 @@ def patch(kept: Kept, index: Index, changes: list[Change], load: Load, config: C
     if any(_rest(change.before_entry) != _rest(change.after_entry) for change in changes):
         return None  # a party, pool, budget, custom rule or waiver changed: every duty may read it
     parts = {change.position: (change.before[0], change.after[0]) for change in changes}
-    touched: set[str] = set()
-    for old, new in parts.values():
-        then, now = _shares(old), _shares(new)
-        touched.update(duty for duty in then.keys() | now.keys() if then.get(duty) != now.get(duty))
-    wanted = set(index.directory) | _places(index.shares, touched)
-    for position in wanted - parts.keys():
-        loaded = load(position)
-        if loaded is None:
-            return None
-        parts[position] = (loaded, loaded)
-    before, after = _models(parts)
     gone = [finding for change in changes for finding in change.before[1]]
     come = [finding for change in changes for finding in change.after[1]]
-    differ, tallied = [], []
-    # With no share touched, the two models are the same: only the files' own findings changed.
-    for check in checks(config) if touched else ():
+    counts, counted = kept.counts, kept.tallies
+    touched = _touched(parts.values())
+    if touched:  # else only the files' own findings changed
+        rerun = _rerun(kept, index, parts, touched, load, config)
+        if rerun is None:
+            return None
+        gone += rerun.gone
+        come += rerun.come
+        counts, counted = rerun.counts, rerun.tallies
+    raw = _replaced(kept.raw, severities(gone, config), severities(come, config))
+    if raw is None:
+        return None
+    shares = index.shares
+    for change in changes:
+        shares = _moved(shares, change.position, duties_in(change.before[0]), duties_in(change.after[0]))
+    # No waiver changed (see `_rest`), nor any party, custom rule or budget. What did
+    # not change is handed back as it was (not a copy): `memo` then writes less.
+    moved = index if shares is index.shares else index._replace(shares=shares)
+    return Kept(raw, kept.files, counts, counted, kept.waivers), moved
+
+
+class _Rerun(NamedTuple):
+    gone: list[Finding]  # found before the edit
+    come: list[Finding]  # found after it
+    counts: dict[str, int]  # of entities, after it
+    tallies: dict[str, dict[str, int]]
+
+
+def _rerun(
+    kept: Kept,
+    index: Index,
+    parts: dict[int, tuple[PolicySet, PolicySet]],
+    touched: set[str],
+    load: Load,
+    config: Config,
+) -> _Rerun | None:
+    """The checks on the two small models, as each declares, for the `touched`
+    duties; `parts` holds the changed files' parts and takes the others loaded."""
+    if not _load(parts, set(index.directory) | _places(index.shares, touched), load):
+        return None
+    before, after = _models(parts)
+    differ: list[Check] = []
+    tallied: list[Check] = []
+    for check in checks(config):
         if check.reads is not None and all(check.reads(before, d) == check.reads(after, d) for d in touched):
             continue
         if check.scope == "budget" and not _funders_moved(check, before, after, touched, index):
             continue
-        if check.scope in ("duty", "budget"):
-            differ.append(check)
-        elif check.scope == "tally":
-            tallied.append(check)
-        else:
+        if check.scope not in ("duty", "budget", "tally"):
             return None
-    chosen: dict[str, Budget] = {}
-    funded: set[str] = set()
+        (tallied if check.scope == "tally" else differ).append(check)
+    gone: list[Finding] = []
+    come: list[Finding] = []
     if any(check.scope == "budget" for check in differ):
         # Each budget that funds a touched duty, and the whole share of every duty it funds.
-        found = _funders(index, touched, load)
-        if found is None:
+        chosen = _funders(index, touched, load)
+        if chosen is None:
             return None
-        chosen = found
         funded = {ref.id for budget in chosen.values() for ref in budget.funds}
-        for position in _places(index.shares, funded) - parts.keys():
-            loaded = load(position)
-            if loaded is None:
-                return None
-            parts[position] = (loaded, loaded)
+        if not _load(parts, _places(index.shares, funded), load):
+            return None
         before, after = _models(parts)
+        for check in differ:
+            if check.scope == "budget":
+                # Those budgets alone: a PER_BUDGET finding about any other cannot have changed.
+                gone.extend(check.run(_funding(before, chosen, funded)))
+                come.extend(check.run(_funding(after, chosen, funded)))
     for check in differ:
-        if check.scope == "budget":
-            # Those budgets alone: a PER_BUDGET finding about any other cannot have changed.
-            gone.extend(check.run(_funding(before, chosen, funded)))
-            come.extend(check.run(_funding(after, chosen, funded)))
-        else:
+        if check.scope == "duty":
             gone.extend(check.run(before))
             come.extend(check.run(after))
     counted = dict(kept.tallies)
     for check in tallied:
         tally, check_tally = check.tally, check.check_tally
         if tally is None or check_tally is None or check.name not in counted:
-            return None
-        counts = Counter(counted[check.name])
+            return None  # a tally check without its functions, or counts not kept
+        totals = Counter(counted[check.name])
         for duty in touched:
-            counts.subtract(tally(before, duty))
-            counts.update(tally(after, duty))
-        counted[check.name] = {name: count for name, count in counts.items() if count}
+            totals.subtract(tally(before, duty))
+            totals.update(tally(after, duty))
+        counted[check.name] = {name: count for name, count in totals.items() if count}
         gone.extend(finding for finding in kept.raw if finding.rule == check.name)
         come.extend(check_tally(after, counted[check.name]))
-    raw = _replaced(kept.raw, severities(gone, config), severities(come, config))
-    if raw is None:
-        return None
     was, becomes = before.counts(), after.counts()
-    entities = {kind: count + becomes.get(kind, 0) - was.get(kind, 0) for kind, count in kept.counts.items()}
-    shares = index.shares
-    for change in changes:
-        shares = _moved(shares, change.position, duties_in(change.before[0]), duties_in(change.after[0]))
-    # No waiver changed (see `_rest`), nor any party, custom rule or budget. What did
-    # not change is handed back as it was (not a copy): `memo` then writes less.
-    return Kept(raw, kept.files, entities, counted, kept.waivers), index if shares is index.shares else index._replace(
-        shares=shares
-    )
+    counts = {kind: count + becomes.get(kind, 0) - was.get(kind, 0) for kind, count in kept.counts.items()}
+    return _Rerun(gone, come, counts, counted)
+
+
+def _touched(parts: Iterable[tuple[PolicySet, PolicySet]]) -> set[str]:
+    """The duties whose share differs between the changed files' parts before and after."""
+    touched: set[str] = set()
+    for old, new in parts:
+        then, now = _shares(old), _shares(new)
+        touched.update(duty for duty in then.keys() | now.keys() if then.get(duty) != now.get(duty))
+    return touched
+
+
+def _load(parts: dict[int, tuple[PolicySet, PolicySet]], positions: set[int], load: Load) -> bool:
+    """Add to `parts` the files at `positions` it does not hold (the same before and
+    after); False if one cannot be had."""
+    for position in positions - parts.keys():
+        loaded = load(position)
+        if loaded is None:
+            return False
+        parts[position] = (loaded, loaded)
+    return True
 
 
 def _funders_moved(check: Check, before: PolicySet, after: PolicySet, touched: set[str], index: Index) -> bool:

@@ -23,9 +23,10 @@ it. A module declares it in one of these ways:
   the duties it funds only through what `reads` gives of them, and only for
   the parties with a split in that budget; besides, only on the parties. Every
   other finding depends on no duty at all.
-- `tally(model, duty) -> list[str]` and `check_tally(model, counts)`: the
-  findings depend on the duties only through how often each name occurs in
-  all duties' tallies, and besides only on the parties and the custom rules.
+- `tally(model, duty) -> list[str]` and `check_tally(model, names)`: the
+  findings depend on the duties only through which names occur in any duty's
+  tally (`names`: those counted more than zero times over all duties), and
+  besides only on the parties and the custom rules.
 - `reads(model, duty) -> object`: what of one duty's share the findings
   depend on, compared with `==`; a rule that reads no duty at all returns
   None. While it is unchanged for every duty an edit touched, the findings are

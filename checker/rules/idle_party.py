@@ -21,8 +21,7 @@ Passing example::
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator
 
 from ..finding import Finding, Severity
 from ..model import PolicySet
@@ -40,13 +39,14 @@ def tally(model: PolicySet, duty: str) -> list[str]:
 
 
 def check(model: PolicySet) -> Iterator[Finding]:
-    return check_tally(model, Counter(claim.party for claim in model.claims if claim.duty in model.duties))
+    return check_tally(model, {claim.party for claim in model.claims if claim.duty in model.duties})
 
 
-def check_tally(model: PolicySet, held: Mapping[str, int]) -> Iterator[Finding]:
-    """The findings, given how many claims on defined duties name each party."""
+def check_tally(model: PolicySet, held: Collection[str]) -> Iterator[Finding]:
+    """The findings, given the parties that claims on defined duties name (the keys
+    of the tally's counts: a count of zero is never kept)."""
     for party in model.parties.values():
-        if party.active and not held.get(party.id):
+        if party.active and party.id not in held:
             yield Finding(
                 ID,
                 SEVERITY,
