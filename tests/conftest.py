@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from checker.cache import Cache
 from checker.config import load_config
 from checker.engine import Report, check
 from checker.finding import Finding
+from tests.recall_support import Spy, spying
 
 # No single test may hang CI: SIGALRM interrupts it (speed is measured in bench/, not here).
 TEST_TIMEOUT_SECONDS = 120
@@ -92,3 +94,15 @@ def positions(report: Report, rule: str) -> list[tuple[str, int, int]]:
 
 def of_rule(report: Report, rule: str) -> list[Finding]:
     return [f for f in report.findings if f.rule == rule]
+
+
+@pytest.fixture
+def evaluated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
+    """A spy on the outcomes computed in full or by a patch (see `recall_support`)."""
+    yield from spying(monkeypatch)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Cache:
+    """A cache folder of the test's own, outside any policy set it writes to `repo`."""
+    return Cache(tmp_path / "cache")

@@ -13,7 +13,6 @@ import random
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,25 +28,15 @@ from checker.model import Waiver
 from checker.reporters import render
 from checker.rules import idle_party
 from checker.rules._scope import no_duty
-from tests.recall_support import ROOT, SECURITY, Spy, bundled_repo, edit, fresh, records, run, shown, spying
+from tests.recall_support import ROOT, SECURITY, Spy, bundled_repo, edit, fresh, records, run, shown
 from tests.test_properties import GHOST_PARTIES, PARTY_IDS, damaged, layouts, mutated, specs
 
 CISO_OFFICE = "policies/assignments/ciso-office.yaml"
 
 
 @pytest.fixture
-def evaluated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
-    yield from spying(monkeypatch)
-
-
-@pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return bundled_repo(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Cache:
-    return Cache(tmp_path / "cache")
 
 
 def index_file(store: Cache) -> Path:
@@ -130,9 +119,9 @@ def test_a_later_definition_of_a_budget_is_not_the_budget(
     money = "amount: 100, currency: USD, period: FY2027"
     budgets = "apiVersion: raci/v1\nkind: Budgets\nbudgets:\n"
     head = "apiVersion: raci/v1\nkind: Duties\nduties:\n"
-    root = tmp_path / "repo"
-    write_set(
-        root,
+    root, store = small_repo(
+        tmp_path,
+        monkeypatch,
         {
             "policies/a-parties.yaml": "apiVersion: raci/v1\nkind: Parties\nparties:\n"
             + "".join(f"  - {{id: {p}, name: {p}, type: role}}\n" for p in ("ciso", "cfo", "ops")),
@@ -146,9 +135,6 @@ def test_a_later_definition_of_a_budget_is_not_the_budget(
             + "  - {id: it.u, title: U, raci: {accountable: cfo, responsible: [ops]}}\n",
         },
     )
-    store = Cache(tmp_path / "cache")
-    monkeypatch.chdir(root)
-    run(root, store)
     edit(
         root,
         "policies/d-duties.yaml",
@@ -230,11 +216,7 @@ def many_findings() -> dict[str, str]:
 def test_a_patch_writes_the_findings_that_changed_not_all_of_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluated: Spy
 ) -> None:
-    root = tmp_path / "repo"
-    write_set(root, many_findings())
-    store = Cache(tmp_path / "cache")
-    monkeypatch.chdir(root)
-    run(root, store)
+    root, store = small_repo(tmp_path, monkeypatch, many_findings())
     (base,) = (p for p in records(store) if "raw" in json.loads(p.read_text())["value"])
     written = base.read_bytes()
     assert len(json.loads(written)["value"]["raw"]) == 40
@@ -281,11 +263,7 @@ def test_a_patch_writes_the_findings_that_changed_not_all_of_them(
 def test_a_damaged_delta_is_a_full_run_not_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, evaluated: Spy, damage: object
 ) -> None:
-    root = tmp_path / "repo"
-    write_set(root, many_findings())
-    store = Cache(tmp_path / "cache")
-    monkeypatch.chdir(root)
-    run(root, store)
+    root, store = small_repo(tmp_path, monkeypatch, many_findings())
     edit(root, "policies/duties.yaml", "informed: [old]", "informed: [ciso]")
     run(root, store)
     (outcome,) = (p for p in records(store) if "added" in json.loads(p.read_text())["value"])
@@ -342,11 +320,7 @@ def test_a_rule_declared_per_duty_wrongly_would_be_caught(
 ) -> None:
     """The harness is sharp: were idle-party declared PER_DUTY (it reads every duty's
     claims), an edit that leaves a party named only elsewhere would wrongly make it idle."""
-    root = tmp_path / "repo"
-    write_set(root, two_files())
-    store = Cache(tmp_path / "cache")  # outside the repository, or it is not used
-    monkeypatch.chdir(root)
-    run(root, store)
+    root, store = small_repo(tmp_path, monkeypatch, two_files())
     edit(root, "policies/duties/a.yaml", "responsible: [ops]", "responsible: [ciso]")
     assert shown(run(root, store)) == fresh(root)  # as declared: a tally
     monkeypatch.setattr(idle_party, "PER_DUTY", True, raising=False)
@@ -372,6 +346,17 @@ def two_files() -> dict[str, str]:
         "policies/duties/b.yaml": head + "  - id: sec.b\n    title: B\n    raci:\n"
         "      accountable: ciso\n      responsible: [ops]\n",
     }
+
+
+def small_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tree: dict[str, str]) -> tuple[Path, Cache]:
+    """`tree` written to a repository, run once with a cache of its own (outside it,
+    or the cache is not used)."""
+    root = tmp_path / "repo"
+    write_set(root, tree)
+    store = Cache(tmp_path / "cache")
+    monkeypatch.chdir(root)
+    run(root, store)
+    return root, store
 
 
 def write_set(root: Path, tree: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,23 +42,12 @@ from tests.recall_support import (
     records,
     run,
     shown,
-    spying,
 )
-
-
-@pytest.fixture
-def evaluated(monkeypatch: pytest.MonkeyPatch) -> Iterator[Spy]:
-    yield from spying(monkeypatch)
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return bundled_repo(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Cache:
-    return Cache(tmp_path / "cache")
 
 
 def test_an_unchanged_set_is_recalled_not_checked(repo: Path, store: Cache, evaluated: Spy) -> None:
