@@ -200,10 +200,7 @@ class Cache:
 
     def get(self, entry: str, name: str) -> tuple[PolicySet, list[Finding]] | None:
         data = self.load(entry)
-        try:
-            return None if data is None else decode(data, name)
-        except Exception:  # a damaged entry of any shape is a miss
-            return None
+        return None if data is None else decoded(data, name)
 
     def put(self, entry: str, part: PolicySet, findings: list[Finding]) -> None:
         self.save(entry, encode(part, findings))
@@ -442,6 +439,14 @@ def decode(data: dict[str, Any], name: str) -> tuple[PolicySet, list[Finding]]:
     part.assignments = list(refs(data["assignments"]))
     findings = [finding_of(row) for row in data["findings"]]
     return part, findings
+
+
+def decoded(data: Any, name: str) -> tuple[PolicySet, list[Finding]] | None:
+    """`decode(data, name)`, or None for a damaged entry of any shape (a miss)."""
+    try:
+        return decode(data, name)
+    except Exception:
+        return None
 
 
 def budgets_only(data: dict[str, Any], name: str, ids: Collection[str]) -> PolicySet:

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cache, evaluation, incremental
-from .cache import Cache, decode, encode, finding_of, finding_row, is_key, key, salt, waiver_of, waiver_row
+from .cache import Cache, decoded, encode, finding_of, finding_row, is_key, key, salt, waiver_of, waiver_row
 from .config import Config
 from .finding import Finding
 from .incremental import Change, Index, Indexer, Kept, tallies
@@ -255,16 +255,13 @@ class Memo:
 
     def _kept(self, data: Any) -> Kept:
         """What a run kept, from its outcome entry; raises on anything damaged."""
-        counts = data["counts"]
-        if not isinstance(counts, dict) or not all(isinstance(k, str) and type(v) is int for k, v in counts.items()):
-            raise ValueError("damaged counts")
+        counts = _numbers(data["counts"])
         files = data["files"]
         if type(files) is not int:
             raise ValueError("damaged file count")
         counted = data["tallies"]
-        for counts_ in counted.values():
-            if not all(isinstance(k, str) and type(v) is int and v > 0 for k, v in counts_.items()):
-                raise ValueError("damaged tally")
+        for tally in counted.values():
+            _numbers(tally, least=1)  # a count of zero is never kept
         base = self.records.load(self.base_slot)
         if base["id"] != data["base"]:
             raise ValueError("another run's base")  # two runs replaced the entries in turn
@@ -301,7 +298,7 @@ class Memo:
             self.store.save(new, after)
         if _text(before) == _text(after):
             return True
-        then, now = _decoded(before, item.name), _decoded(after, item.name)
+        then, now = decoded(before, item.name), decoded(after, item.name)
         if then is None or now is None:
             return None
         return Change(position, before, after, then, now)
@@ -321,11 +318,13 @@ class Memo:
             return None
 
 
-def _decoded(entry: Any, name: str) -> tuple[PolicySet, list[Finding]] | None:
-    try:
-        return decode(entry, name)
-    except Exception:  # a damaged entry of any shape is a miss
-        return None
+def _numbers(value: Any, least: int | None = None) -> dict[str, int]:
+    """`value`, if it maps text to whole numbers (of at least `least`); raises if not."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and type(v) is int and (least is None or v >= least) for k, v in value.items()
+    ):
+        raise ValueError("damaged counts")
+    return value
 
 
 def _digest(*fields: str) -> str:
